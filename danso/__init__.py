@@ -1,0 +1,3 @@
+"""danso: management information system for population and family-planning work in Vietnam."""
+
+__version__ = "0.1.0"

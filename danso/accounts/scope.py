@@ -1,0 +1,69 @@
+"""What a user may see: the subtrees of the org units they hold.
+
+Every view and API endpoint asks this module, so the rule is written once:
+- a current or village unit is in scope if it lies in the subtree of one of the user's units;
+- a pre-2025 unit is in scope if it lies in such a subtree (a district officer kept for
+  history holds a legacy unit), or if it has successors and all of them are in scope, i.e. the
+  old unit lies wholly inside the user's area. An old commune split between the user's commune
+  and another is not shown whole; its history reaches the user through the villages.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from danso.orgunits.models import OrgUnit, UnitSuccession
+
+
+def scope_paths(user) -> list[str]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cache = getattr(user, "_scope_paths", None)
+    if cache is None:
+        paths = sorted(user.org_units.values_list("path", flat=True))
+        # Drop paths already covered by a shorter one, so queries stay small.
+        cache = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+        user._scope_paths = cache
+    return cache
+
+
+def path_q(paths: list[str], field: str = "path") -> Q:
+    """Q matching rows whose `field` lies under any of the paths (nothing if none)."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def visible_units(user, queryset=None):
+    paths = scope_paths(user)
+    queryset = OrgUnit.objects.all() if queryset is None else queryset
+    if not paths:
+        return queryset.none()
+    links = UnitSuccession.objects.filter(old=OuterRef("pk"))
+    inside = links.filter(path_q(paths, "new__path"))
+    outside = links.exclude(path_q(paths, "new__path"))
+    return queryset.filter(path_q(paths) | (Exists(inside) & ~Exists(outside)))
+
+
+def get_visible_unit_or_404(user, uid: str) -> OrgUnit:
+    """The unit, or 404 whether it does not exist or lies outside the user's scope: an outsider
+    learns nothing about units they may not see."""
+    unit = visible_units(user).filter(uid=uid).select_related("parent").first()
+    if unit is None:
+        raise Http404("No such org unit in your scope")
+    return unit
+
+
+def path_in_scope(user, path: str) -> bool:
+    return any(path.startswith(p) for p in scope_paths(user))
+
+
+def require_unit_editor(user, unit: OrgUnit) -> None:
+    """Writes need an editing role and the unit inside the user's own subtree."""
+    if not (user.can_manage_units and path_in_scope(user, unit.path)):
+        raise PermissionDenied("You may not change this org unit")
+
+
+def home_unit(user) -> OrgUnit | None:
+    return user.org_units.order_by("path").first()

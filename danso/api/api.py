@@ -1,0 +1,47 @@
+"""The REST API, /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from danso.accounts.models import Role
+
+from .auth import session_auth, token_auth
+from .orgunits import router as orgunits_router
+from .schemas import MeOut
+
+api = NinjaAPI(
+    title="danso API",
+    version="1",
+    description=(
+        "Population and family-planning MIS. Every endpoint is limited to the caller's org-unit "
+        "subtree. Authenticate with the browser session (plus the CSRF token for writes) or a "
+        "personal access token: `Authorization: Bearer danso_…`. Dates are ISO 8601."
+    ),
+    auth=[token_auth, session_auth],
+    urls_namespace="api",
+)
+api.add_router("/", orgunits_router)
+
+
+@api.get("/me", response=MeOut, tags=["accounts"])
+def me(request):
+    user = request.auth
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "role": user.role,
+        "role_label": str(Role(user.role).label),
+        "org_units": list(user.org_units.order_by("path")),
+        "can_access_sensitive": user.can_access_sensitive,
+    }
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request, exc):
+    return api.create_response(request, {"detail": "Authentication required"}, status=401)

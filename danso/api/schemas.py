@@ -1,0 +1,61 @@
+from datetime import date
+
+from ninja import Schema
+
+
+class OrgUnitOut(Schema):
+    uid: str
+    code: str
+    name: str
+    short_name: str
+    level: str
+    unit_type: str
+    parent: str | None
+    path: str
+    valid_from: date | None
+    valid_to: date | None
+    legacy_commune: str | None = None
+
+    @staticmethod
+    def resolve_parent(obj) -> str | None:
+        return obj.path.strip("/").split("/")[-2] if obj.parent_id else None
+
+    @staticmethod
+    def resolve_legacy_commune(obj) -> str | None:
+        return obj.legacy_commune.uid if obj.legacy_commune_id else None
+
+
+class SuccessionOut(Schema):
+    old: OrgUnitOut
+    new: OrgUnitOut
+    is_split: bool
+    is_default: bool
+
+
+class UnitIn(Schema):
+    code: str
+    name: str
+    unit_type: str
+    legacy_commune: str = ""
+    address: str = ""
+
+
+class ErrorItem(Schema):
+    row: int | None = None
+    field: str
+    code: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[ErrorItem] = []
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+    org_units: list[OrgUnitOut]
+    can_access_sensitive: bool

@@ -1,0 +1,149 @@
+"""The `danso` command: demo, serve, load-units, and any Django management command."""
+
+import os
+import sys
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(
+    help="danso: population and family-planning MIS",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danso.settings")
+    import django
+
+    django.setup()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _migrate() -> None:
+    """Apply pending migrations with a progress bar (what `manage migrate` does, step by step)."""
+    from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    targets = executor.loader.graph.leaf_nodes()
+    plan = executor.migration_plan(targets)
+    if not plan:
+        return
+    with _progress() as progress:
+        task = progress.add_task("Migrating the database", total=len(plan))
+
+        def on_step(action, migration=None, fake=False):
+            if action in ("apply_success", "unapply_success"):
+                progress.advance(task)
+
+        emit_pre_migrate_signal(0, False, connection.alias)
+        executor.progress_callback = on_step
+        executor.migrate(targets, plan=plan)
+        emit_post_migrate_signal(0, False, connection.alias)
+
+
+def _load_units() -> None:
+    from danso.orgunits.loading import fixture_row_count, load_units
+
+    with _progress() as progress:
+        task = progress.add_task("Loading org units", total=fixture_row_count())
+
+        def advance(label: str, n: int) -> None:
+            progress.update(task, advance=n, description=f"Loading {label}")
+
+        summary = load_units(advance)
+    console.print(
+        f"Org units: {summary.created} created, {summary.updated} updated, "
+        f"{summary.links} crosswalk links."
+    )
+
+
+@app.command("load-units")
+def load_units_command() -> None:
+    """Create or update both administrative trees and the 2025 crosswalk (idempotent)."""
+    _setup_django()
+    _migrate()
+    _load_units()
+
+
+@app.command()
+def demo(
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="serve the web UI after"),
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Migrate, load org units, create demo users and data, then serve the web UI."""
+    _setup_django()
+    from django.conf import settings
+
+    from danso.demo import create_demo
+
+    console.print(f"Database: {settings.DATABASES['default']['NAME']}")
+    _migrate()
+    _load_units()
+    logins = create_demo()
+    if logins:
+        table = Table(title="Demo logins (shown once; passwords are stored hashed)")
+        for column in ("username", "password", "role", "unit"):
+            table.add_column(column)
+        for login in logins:
+            table.add_row(login.username, login.password, login.role, login.unit)
+        console.print(table)
+    else:
+        console.print(
+            "Demo users already exist; their passwords were shown when they were created. "
+            "Reset one with: danso manage changepassword <username>"
+        )
+    if serve_after:
+        _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from danso.wsgi import application
+
+    console.print(f"Serving danso on http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress_serve(application, host=host, port=port, threads=8, ident="danso")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the web UI and the API (waitress; static files through WhiteNoise)."""
+    _setup_django()
+    _migrate()
+    _serve(host, port)
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def manage(ctx: typer.Context) -> None:
+    """Run any Django management command, e.g. `danso manage createsuperuser`."""
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["danso manage", *ctx.args])
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "doi-mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("don-vi/tim/", views.search, name="search"),
+    path("don-vi/<str:uid>/", views.unit_detail, name="unit"),
+    path("don-vi/<str:uid>/them-thon/", views.village_create, name="village_create"),
+    path("don-vi/<str:uid>/nhap-thon/", views.village_import, name="village_import"),
+    path("don-vi/<str:uid>/mau-thon.csv", views.village_template, name="village_template"),
+    path("don-vi/<str:uid>/them-to-chuc/", views.organisation_create, name="organisation_create"),
+    path("nhat-ky/", views.audit_log, name="audit_log"),
+    path("tai-khoan/token/", views.tokens, name="tokens"),
+    path("tai-khoan/token/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
+]
