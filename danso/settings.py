@@ -151,7 +151,9 @@ USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["danso.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "var" / "static"
+# Static files are served from the apps' folders by WhiteNoise; a deployment behind another web
+# server can set DANSO_STATIC_ROOT and run `danso manage collectstatic`.
+STATIC_ROOT = os.environ.get("DANSO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

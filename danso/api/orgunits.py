@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -86,24 +86,30 @@ def _create(request, uid: str, payload: UnitIn, level: Level):
         raise HttpError(403, "You may not add units here")
     try:
         if level == Level.VILLAGE:
-            return 201, create_village(
+            return Status(
+                201,
+                create_village(
+                    parent,
+                    code=payload.code,
+                    name=payload.name,
+                    unit_type=payload.unit_type,
+                    legacy_commune=payload.legacy_commune,
+                    user=user,
+                ),
+            )
+        return Status(
+            201,
+            create_organisation(
                 parent,
                 code=payload.code,
                 name=payload.name,
                 unit_type=payload.unit_type,
-                legacy_commune=payload.legacy_commune,
+                address=payload.address,
                 user=user,
-            )
-        return 201, create_organisation(
-            parent,
-            code=payload.code,
-            name=payload.name,
-            unit_type=payload.unit_type,
-            address=payload.address,
-            user=user,
+            ),
         )
     except UnitError as err:
-        return 422, {"detail": err.message, "errors": [err.as_dict()]}
+        return Status(422, {"detail": err.message, "errors": [err.as_dict()]})
 
 
 @router.post("/orgunits/{uid}/villages", response={201: OrgUnitOut, 422: ErrorOut})
@@ -127,6 +133,6 @@ def delete_unit(request, uid: str):
     if not (request.auth.can_manage_units and path_in_scope(request.auth, unit.parent.path)):
         raise HttpError(403, "You may not delete this unit")
     if OrgUnit.objects.filter(Q(parent=unit) | Q(legacy_commune=unit)).exists():
-        return 409, {"detail": "The unit still has units below it", "errors": []}
+        return Status(409, {"detail": "The unit still has units below it", "errors": []})
     get_object_or_404(OrgUnit, pk=unit.pk).delete()
-    return 204, None
+    return Status(204, None)

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from danso.accounts.models import AccessToken
@@ -118,7 +119,11 @@ def village_import(request, uid):
     if request.method == "POST" and form.is_valid():
         result = import_villages(commune, form.cleaned_data["file"].read(), user=request.user)
         if not result.errors:
-            messages.success(request, _("Imported %(n)s villages.") % {"n": len(result.created)})
+            n = len(result.created)
+            messages.success(
+                request,
+                ngettext("Imported %(n)s village.", "Imported %(n)s villages.", n) % {"n": n},
+            )
             return redirect("unit", uid=commune.uid)
         errors = result.errors
     return render(

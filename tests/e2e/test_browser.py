@@ -1,0 +1,62 @@
+"""The home page, search and village entry, in a real browser."""
+
+import pytest
+
+from .conftest import shot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_commune_officer_lands_on_home_page_and_adds_a_village(login_as, server):
+    page = login_as("xa")
+    assert page.locator("h1").inner_text() == "Xã Ea Súp"
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.get_by_text("Thôn 1", exact=True).is_visible()
+    shot(page, "home-commune")
+
+    page.get_by_role("link", name="Thêm thôn, tổ dân phố").click()
+    page.fill("#id_code", "09")
+    page.fill("#id_name", "Tổ dân phố Hòa Bình")
+    page.select_option("#id_unit_type", "to_dan_pho")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("link", name="Tổ dân phố Hòa Bình").is_visible()
+    assert page.locator(".flash").inner_text().startswith("Đã tạo")
+
+    # The same code again is refused with a Vietnamese message and nothing is created.
+    page.get_by_role("link", name="Thêm thôn, tổ dân phố").click()
+    page.fill("#id_code", "09")
+    page.fill("#id_name", "Trùng mã")
+    page.click("button[type=submit]")
+    assert "đã được dùng" in page.locator(".errorlist, .errors").first.inner_text()
+    shot(page, "village-duplicate-code")
+
+
+def test_search_without_diacritics_in_the_top_bar(login_as):
+    page = login_as("tinh")
+    page.fill("input[name=q]", "ea sup")
+    page.wait_for_selector("#search-results li")
+    results = page.locator("#search-results").inner_text()
+    assert "Xã Ea Súp" in results
+    assert "Huyện Ea Súp" in results
+    shot(page, "search-ea-sup")
+    page.get_by_role("link", name="Xã Ea Súp").first.click()
+    assert page.locator("h1").inner_text() == "Xã Ea Súp"
+
+
+def test_province_home_page_lists_its_communes(login_as):
+    page = login_as("tinh")
+    assert page.locator("h1").inner_text() == "Tỉnh Đắk Lắk"
+    rows = page.locator("#children-table tbody tr")
+    assert rows.count() > 50
+    page.fill("input[data-filter]", "ea sup")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert [r.locator("td").first.inner_text() for r in visible] == ["Xã Ea Súp"]
+    shot(page, "home-province")
+
+
+def test_collaborator_cannot_open_another_village(login_as, server):
+    page = login_as("ctv")
+    assert page.locator("h1").inner_text() == "Thôn 1"
+    response = page.goto(f"{server}/don-vi/P01/")
+    assert response.status == 404
