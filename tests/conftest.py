@@ -71,9 +71,7 @@ def two_communes(db, make_user):
             code="01",
             name=f"Thôn 1 {commune.short_name}",
             unit_type=UnitType.HAMLET,
-            legacy_commune=commune.predecessor_links.filter(old__level="commune")
-            .first()
-            .old.code,
+            legacy_commune=commune.predecessor_links.filter(old__level="commune").first().old.code,
         )
         station = create_organisation(
             commune, code="TYT", name=f"Trạm Y tế {commune.name}", unit_type="tram_y_te"

@@ -126,7 +126,10 @@ def create_organisation(
     if parent.level in (Level.VILLAGE, Level.ORGANISATION) or parent.is_legacy:
         raise UnitError(
             "invalid_parent",
-            _("An organisation is attached to the nation, a current province or a current commune."),
+            _(
+                "An organisation is attached to the nation, a current province or a current "
+                "commune."
+            ),
             "parent",
         )
     code, name = _clean_code(code), _clean_name(name)

@@ -11,9 +11,10 @@ def test_openapi_document_is_published(client):
     paths = doc["paths"]
     for path in ("/api/v1/me", "/api/v1/orgunits", "/api/v1/orgunits/{uid}"):
         assert path in paths
-    assert "BearerAuth" in str(doc["components"]["securitySchemes"]) or doc["components"][
-        "securitySchemes"
-    ]
+    assert (
+        "BearerAuth" in str(doc["components"]["securitySchemes"])
+        or doc["components"]["securitySchemes"]
+    )
 
 
 def test_anonymous_gets_401(client):
