@@ -33,6 +33,11 @@ def _demo_commune() -> OrgUnit:
     return communes.filter(short_name=DEMO_COMMUNE_NAME).first() or communes.first()
 
 
+def _in_sentence(name: str) -> str:
+    """ "Xã Ea Súp" inside a sentence is "xã Ea Súp": only the type word loses its capital."""
+    return name[:1].lower() + name[1:]
+
+
 def _ensure_villages(commune: OrgUnit) -> list[OrgUnit]:
     existing = list(commune.children.filter(level=Level.VILLAGE).order_by("code"))
     if existing:
@@ -72,13 +77,13 @@ def create_demo() -> list[DemoLogin]:
         province, "HLHPN", "Hội Liên hiệp Phụ nữ tỉnh Đắk Lắk", UnitType.WOMENS_UNION
     )
     _ensure_organisation(
-        commune, "TYT", f"Trạm Y tế {commune.name.lower()}", UnitType.HEALTH_STATION
+        commune, "TYT", f"Trạm Y tế {_in_sentence(commune.name)}", UnitType.HEALTH_STATION
     )
     people = [
         ("admin", "Quản trị hệ thống", Role.ADMIN, nation),
         ("trunguong", "Cán bộ Trung ương", Role.CENTRAL, nation),
         ("tinh", "Cán bộ Chi cục Dân số Đắk Lắk", Role.PROVINCE, province),
-        ("xa", f"Viên chức dân số {commune.name.lower()}", Role.COMMUNE, commune),
+        ("xa", f"Viên chức dân số {_in_sentence(commune.name)}", Role.COMMUNE, commune),
         ("ctv", f"Cộng tác viên {villages[0].name}", Role.COLLABORATOR, villages[0]),
         ("hoi", "Cán bộ Hội KHHGĐ Đắk Lắk", Role.PARTNER, fpa),
         ("xem", "Người xem tỉnh Đắk Lắk", Role.VIEWER, province),

@@ -102,6 +102,7 @@ def create_village(
     if unit_type not in VILLAGE_TYPES:
         raise UnitError("invalid_unit_type", _("Unknown village type."), "unit_type")
     code, name = _clean_code(code), _clean_name(name)
+    _check_code_free(commune, code)
     village = OrgUnit(
         uid=f"{commune.uid}-{code}",
         code=code,
@@ -133,6 +134,7 @@ def create_organisation(
             "parent",
         )
     code, name = _clean_code(code), _clean_name(name)
+    _check_code_free(parent, code)
     unit = OrgUnit(
         uid=f"{parent.uid}-{code}",
         code=code,
@@ -149,14 +151,17 @@ def create_organisation(
     return unit
 
 
-def _save_new(unit: OrgUnit) -> None:
-    if OrgUnit.objects.filter(uid=unit.uid).exists():
+def _check_code_free(parent: OrgUnit, code: str) -> None:
+    if OrgUnit.objects.filter(uid=f"{parent.uid}-{code}").exists():
         raise UnitError(
             "duplicate_code",
             _("Code %(code)s is already used in %(parent)s.")
-            % {"code": unit.code, "parent": unit.parent.name},
+            % {"code": code, "parent": parent.name},
             "code",
         )
+
+
+def _save_new(unit: OrgUnit) -> None:
     try:
         with transaction.atomic():
             unit.save()

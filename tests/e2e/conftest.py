@@ -125,7 +125,7 @@ def login_as(page, server):
         page.goto(f"{server}/dang-nhap/")
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 
