@@ -34,16 +34,19 @@ class UserAdmin(BaseUserAdmin):
         return False  # deactivate instead, so the audit trail keeps its actor
 
     def _in_scope(self, request, obj) -> bool:
-        paths = list(obj.org_units.values_list("path", flat=True))
-        return bool(paths) and all(path_in_scope(request.user, p) for p in paths)
+        paths = obj.org_units.values_list("path", flat=True)
+        return all(path_in_scope(request.user, p) for p in paths)
 
     def get_queryset(self, request):
-        """Users all of whose units lie in the administrator's subtree."""
-        paths = scope_paths(request.user)
-        users = super().get_queryset(request)
-        inside = users.filter(path_q(paths, "org_units__path")).values("pk")
-        outside = OrgUnit.objects.exclude(path_q(paths)).values("pk")
-        return users.filter(pk__in=inside).exclude(org_units__in=outside)
+        """Users all of whose units lie in the administrator's subtree, and users who hold no
+        unit yet (they see nothing until one is assigned, so any administrator may take them)."""
+        outside = OrgUnit.objects.exclude(path_q(scope_paths(request.user))).values("pk")
+        return super().get_queryset(request).exclude(org_units__in=outside)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "org_units":  # a crafted POST cannot assign a unit out of scope
+            kwargs["queryset"] = OrgUnit.objects.filter(path_q(scope_paths(request.user)))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(OrgUnit)

@@ -79,35 +79,14 @@ def list_predecessors(request, uid: str):
     return UnitSuccession.objects.filter(new=unit).select_related("old", "new")
 
 
-def _create(request, uid: str, payload: UnitIn, level: Level):
+def _create(request, uid: str, make, **fields):
+    """Create a child unit with `make` (a service function), as the caller, in scope."""
     parent = get_visible_unit_or_404(request.auth, uid)
     user = request.auth
     if not (user.can_manage_units and path_in_scope(user, parent.path)):
         raise HttpError(403, "You may not add units here")
     try:
-        if level == Level.VILLAGE:
-            return Status(
-                201,
-                create_village(
-                    parent,
-                    code=payload.code,
-                    name=payload.name,
-                    unit_type=payload.unit_type,
-                    legacy_commune=payload.legacy_commune,
-                    user=user,
-                ),
-            )
-        return Status(
-            201,
-            create_organisation(
-                parent,
-                code=payload.code,
-                name=payload.name,
-                unit_type=payload.unit_type,
-                address=payload.address,
-                user=user,
-            ),
-        )
+        return Status(201, make(parent, user=user, **fields))
     except UnitError as err:
         return Status(422, {"detail": err.message, "errors": [err.as_dict()]})
 
@@ -115,13 +94,13 @@ def _create(request, uid: str, payload: UnitIn, level: Level):
 @router.post("/orgunits/{uid}/villages", response={201: OrgUnitOut, 422: ErrorOut})
 def create_village_endpoint(request, uid: str, payload: UnitIn):
     """Create a village or residential group under a current commune."""
-    return _create(request, uid, payload, Level.VILLAGE)
+    return _create(request, uid, create_village, **payload.dict(exclude={"address"}))
 
 
 @router.post("/orgunits/{uid}/organisations", response={201: OrgUnitOut, 422: ErrorOut})
 def create_organisation_endpoint(request, uid: str, payload: UnitIn):
     """Attach a health facility, industrial zone, enterprise or association to a unit."""
-    return _create(request, uid, payload, Level.ORGANISATION)
+    return _create(request, uid, create_organisation, **payload.dict(exclude={"legacy_commune"}))
 
 
 @router.delete("/orgunits/{uid}", response={204: None, 409: ErrorOut})

@@ -103,20 +103,8 @@ def create_village(
         raise UnitError("invalid_unit_type", _("Unknown village type."), "unit_type")
     code, name = _clean_code(code), _clean_name(name)
     _check_code_free(commune, code)
-    village = OrgUnit(
-        uid=f"{commune.uid}-{code}",
-        code=code,
-        name=name,
-        short_name=name,
-        level=Level.VILLAGE,
-        unit_type=unit_type,
-        parent=commune,
-        legacy_commune=_resolve_legacy(commune, legacy_commune),
-        valid_from=commune.valid_from,
-        created_by=user,
-    )
-    _save_new(village)
-    return village
+    legacy = _resolve_legacy(commune, legacy_commune)
+    return _save_child(commune, Level.VILLAGE, code, name, unit_type, user, legacy_commune=legacy)
 
 
 def create_organisation(
@@ -135,20 +123,8 @@ def create_organisation(
         )
     code, name = _clean_code(code), _clean_name(name)
     _check_code_free(parent, code)
-    unit = OrgUnit(
-        uid=f"{parent.uid}-{code}",
-        code=code,
-        name=name,
-        short_name=name,
-        level=Level.ORGANISATION,
-        unit_type=unit_type,
-        parent=parent,
-        address=_clean_address(address),
-        valid_from=parent.valid_from,
-        created_by=user,
-    )
-    _save_new(unit)
-    return unit
+    address = _clean_address(address)
+    return _save_child(parent, Level.ORGANISATION, code, name, unit_type, user, address=address)
 
 
 def _check_code_free(parent: OrgUnit, code: str) -> None:
@@ -161,12 +137,26 @@ def _check_code_free(parent: OrgUnit, code: str) -> None:
         )
 
 
-def _save_new(unit: OrgUnit) -> None:
+def _save_child(parent, level, code, name, unit_type, user, **extra) -> OrgUnit:
+    """Save a checked child unit; its uid is the parent's uid and its code."""
+    unit = OrgUnit(
+        uid=f"{parent.uid}-{code}",
+        code=code,
+        name=name,
+        short_name=name,
+        level=level,
+        unit_type=unit_type,
+        parent=parent,
+        valid_from=parent.valid_from,
+        created_by=user,
+        **extra,
+    )
     try:
         with transaction.atomic():
             unit.save()
     except IntegrityError as exc:  # a concurrent request took the code
         raise UnitError("duplicate_code", _("This code is already used."), "code") from exc
+    return unit
 
 
 VILLAGE_CSV_COLUMNS = ["code", "name", "unit_type", "legacy_commune"]

@@ -98,15 +98,21 @@ def village_create(request, uid):
         raise PermissionDenied
     legacy_choices = [(o.code, f"{o.name} ({o.code})") for o in legacy_communes_for(commune)]
     form = VillageForm(request.POST or None, legacy_choices=legacy_choices)
+    title = _("Add a village / residential group")
+    return _child_form(request, commune, form, create_village, title)
+
+
+def _child_form(request, parent: OrgUnit, form, make, title: str):
+    """Show `form`; on a valid POST create the child with `make` or show its error."""
     if request.method == "POST" and form.is_valid():
         try:
-            village = create_village(commune, user=request.user, **form.cleaned_data)
+            child = make(parent, user=request.user, **form.cleaned_data)
         except UnitError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
         else:
-            messages.success(request, _("Created %(name)s.") % {"name": village.name})
-            return redirect("unit", uid=commune.uid)
-    return render(request, "web/village_form.html", {"unit": commune, "form": form})
+            messages.success(request, _("Created %(name)s.") % {"name": child.name})
+            return redirect("unit", uid=parent.uid)
+    return render(request, "web/unit_form.html", {"unit": parent, "form": form, "title": title})
 
 
 @login_required
@@ -143,15 +149,7 @@ def village_template(request, uid):
 def organisation_create(request, uid):
     parent = _editable_unit(request, uid)
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = create_organisation(parent, user=request.user, **form.cleaned_data)
-        except UnitError as err:
-            form.add_error(err.field if err.field in form.fields else None, err.message)
-        else:
-            messages.success(request, _("Created %(name)s.") % {"name": unit.name})
-            return redirect("unit", uid=parent.uid)
-    return render(request, "web/organisation_form.html", {"unit": parent, "form": form})
+    return _child_form(request, parent, form, create_organisation, _("Add an organisation"))
 
 
 @login_required
