@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "danso.orgunits",
     "danso.accounts",
     "danso.audit",
+    "danso.register",
     "danso.api",
     "danso.web",
 ]

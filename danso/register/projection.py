@@ -1,0 +1,283 @@
+"""Rebuild a person's state and spells from their events.
+
+`replay` is a pure function of the events: the same code answers "what is this person's state
+on a past date" (replaying only the events up to it) and writes the spells that reports count.
+Only accepted, not superseded events make spells; the person's projection (what lists and
+search show) also takes pending events, marked as such.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from . import codes
+from .models import Event, EventKind, Household, MaritalSpell, MethodSpell, Person, Residence
+
+PERSON_FIELDS = [
+    "full_name", "sex", "date_of_birth", "relationship", "ethnicity", "education",
+    "marital_status", "residence_kind", "citizen_id", "subject_code", "phone",
+    "prior_live_births",
+]  # fmt: skip
+ENTRY_KINDS = {EventKind.REGISTRATION, EventKind.BIRTH, EventKind.MOVE_IN}
+EXIT_KINDS = {EventKind.DEATH, EventKind.MOVE_OUT}
+SIX_MONTHS = 183  # days; the circular's "more than 6 months"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def counted_from(start: datetime.date, arrived_on, intends_to_stay: bool, kind: str):
+    """First day a person counts as a de facto usual resident (see models.Residence)."""
+    arrived = arrived_on or start
+    if intends_to_stay and kind != codes.TEMPORARY_RESIDENT:
+        return max(start, arrived)
+    return max(start, add_months(arrived, 6))
+
+
+@dataclass
+class Interval:
+    start: datetime.date
+    end: datetime.date | None = None
+    value: str = ""
+    household_id: int | None = None
+    counted_from: datetime.date | None = None
+
+
+@dataclass
+class History:
+    attrs: dict = field(default_factory=dict)
+    household_id: int | None = None
+    residences: list[Interval] = field(default_factory=list)
+    maritals: list[Interval] = field(default_factory=list)
+    methods: list[Interval] = field(default_factory=list)
+    died_on: datetime.date | None = None
+    left_on: datetime.date | None = None
+    live_births: int = 0  # births recorded in the register to this person as mother
+
+    @staticmethod
+    def _open(intervals):
+        return intervals[-1] if intervals and intervals[-1].end is None else None
+
+    def _close(self, intervals, day):
+        if current := self._open(intervals):
+            current.end = day
+
+    def _switch(self, intervals, day, value):
+        current = self._open(intervals)
+        if current and current.value == value:
+            return
+        self._close(intervals, day)
+        intervals.append(Interval(day, value=value))
+
+    def apply(self, event: Event) -> None:
+        day, data = event.occurred_on, event.data
+        if event.kind in ENTRY_KINDS:
+            self.attrs.update(
+                {k: v for k, v in data.get("person", {}).items() if k in PERSON_FIELDS}
+            )
+            self.household_id = event.household_id
+            self.left_on = None
+            kind = self.attrs.get("residence_kind", codes.PRESENT)
+            intends = event.kind == EventKind.BIRTH or data.get("intends_to_stay", True)
+            arrived = _date(data.get("arrived_on")) or day
+            self.residences.append(
+                Interval(
+                    day,
+                    household_id=event.household_id,
+                    counted_from=counted_from(day, arrived, intends, kind),
+                )  # fmt: skip
+            )
+            self._switch(self.maritals, day, self.attrs.get("marital_status", codes.NEVER_MARRIED))
+        elif event.kind in EXIT_KINDS:
+            self._close(self.residences, day)
+            self._close(self.methods, day)
+            self._close(self.maritals, day)
+            if event.kind == EventKind.DEATH:
+                self.died_on = day
+            else:
+                self.left_on = day
+        elif event.kind == EventKind.MOVE_WITHIN:
+            previous = self._open(self.residences)
+            self._close(self.residences, day)
+            self.household_id = data["to_household"]
+            already = previous.counted_from if previous else day
+            self.residences.append(
+                Interval(day, household_id=self.household_id, counted_from=max(day, already))
+            )
+        elif event.kind == EventKind.CHANGE:
+            for name, (_old, new) in data.get("changes", {}).items():
+                self.attrs[name] = new
+                if name == "marital_status":
+                    self._switch(self.maritals, day, new)
+        elif event.kind == EventKind.MARRIAGE:
+            self.attrs["marital_status"] = codes.MARRIED
+            self._switch(self.maritals, day, codes.MARRIED)
+        elif event.kind == EventKind.DIVORCE:
+            self.attrs["marital_status"] = codes.DIVORCED
+            self._switch(self.maritals, day, codes.DIVORCED)
+        elif event.kind == "spouse_death":
+            if self.attrs.get("marital_status") == codes.MARRIED:
+                self.attrs["marital_status"] = codes.WIDOWED
+                self._switch(self.maritals, day, codes.WIDOWED)
+        elif event.kind == EventKind.METHOD_START:
+            self._close(self.methods, day)
+            self.methods.append(Interval(day, value=event.method))
+        elif event.kind == EventKind.METHOD_STOP:
+            self._close(self.methods, day)
+        elif event.kind == "mother_of_birth":
+            self.live_births += 1
+
+    def state_on(self, day: datetime.date) -> dict:
+        """The person's state on a day, from the intervals (call after replaying up to it)."""
+
+        def value_on(intervals):
+            for iv in intervals:
+                if iv.start <= day and (iv.end is None or iv.end > day):
+                    return iv
+            return None
+
+        residence = value_on(self.residences)
+        marital, method = value_on(self.maritals), value_on(self.methods)
+        return {
+            **self.attrs,
+            "household": residence.household_id if residence else None,
+            "is_resident": bool(residence and residence.counted_from <= day),
+            "marital_status": marital.value if marital else self.attrs.get("marital_status"),
+            "method": method.value if method else None,
+            "alive": self.died_on is None or self.died_on > day,
+            "live_births": self.attrs.get("prior_live_births", 0) + self.live_births,
+        }
+
+
+def _date(value):
+    if isinstance(value, datetime.date) or value is None:
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+@dataclass
+class _Pseudo:
+    """A fact from someone else's events that changes this person (a spouse died, a child was
+    born to her), shaped like an event for `History.apply`."""
+
+    kind: str
+    occurred_on: datetime.date
+    pk: int
+    data: dict = field(default_factory=dict)
+    household_id: int | None = None
+    method: str = ""
+
+
+SPOUSE_KINDS = [EventKind.MARRIAGE, EventKind.REGISTRATION, EventKind.MOVE_IN]
+
+
+def spouses_of(person: Person) -> set[int]:
+    """Ids of everyone recorded as this person's spouse, from either side: a marriage, or an
+    entry in the register (registration, move in) that named the spouse."""
+    links = Event.objects.filter(kind__in=SPOUSE_KINDS, is_superseded=False)
+    named = links.filter(person=person).values_list("other_person", flat=True)
+    naming = links.filter(other_person=person).values_list("person", flat=True)
+    return {pk for pk in [*named, *naming] if pk}
+
+
+def events_for(person: Person, *, accepted_only: bool, until: datetime.date | None = None):
+    own = Event.objects.filter(person=person, is_superseded=False)
+    spouse_deaths = Event.objects.filter(
+        kind=EventKind.DEATH, is_superseded=False, person__in=spouses_of(person)
+    )
+    births = Event.objects.filter(kind=EventKind.BIRTH, other_person=person, is_superseded=False)
+    if accepted_only:
+        own, spouse_deaths, births = (
+            q.filter(is_accepted=True) for q in (own, spouse_deaths, births)
+        )
+    if until:
+        own, spouse_deaths, births = (
+            q.filter(occurred_on__lte=until) for q in (own, spouse_deaths, births)
+        )
+    own = [e for e in own if e.kind != EventKind.VOID]
+    pseudo = [_Pseudo("spouse_death", e.occurred_on, e.pk) for e in spouse_deaths]
+    pseudo += [_Pseudo("mother_of_birth", e.occurred_on, e.pk) for e in births]
+    return sorted(own + pseudo, key=lambda e: (e.occurred_on, e.pk))
+
+
+def replay(events) -> History:
+    history = History()
+    for event in events:
+        history.apply(event)
+    return history
+
+
+def state_as_of(person: Person, day: datetime.date) -> dict:
+    history = replay(events_for(person, accepted_only=True, until=day))
+    return history.state_on(day)
+
+
+def rebuild(person: Person) -> None:
+    """Recompute a person's projection and spells from their events."""
+    everything = replay(events_for(person, accepted_only=False))
+    for name, value in everything.attrs.items():
+        setattr(person, name, _date(value) if name == "date_of_birth" else value)
+    if everything.household_id and everything.household_id != person.household_id:
+        household = Household.objects.select_related("village").get(pk=everything.household_id)
+        person.household = household
+        person.place_in(household.village)
+    person.died_on, person.left_on = everything.died_on, everything.left_on
+    accepted = replay(events_for(person, accepted_only=True))
+    person.is_pending = not accepted.residences
+    person.save()
+    write_spells(person, accepted)
+
+
+def write_spells(person: Person, history: History) -> None:
+    for model in (Residence, MaritalSpell, MethodSpell):
+        model.objects.filter(person=person).delete()
+    Residence.objects.bulk_create(residence_rows(person, history))
+    MaritalSpell.objects.bulk_create(
+        MaritalSpell(
+            person=person,
+            province_code=person.province_code,
+            start=iv.start,
+            end=iv.end,
+            status=iv.value,
+        )  # fmt: skip
+        for iv in history.maritals
+    )
+    MethodSpell.objects.bulk_create(
+        MethodSpell(
+            person=person,
+            province_code=person.province_code,
+            start=iv.start,
+            end=iv.end,
+            method=iv.value,
+        )  # fmt: skip
+        for iv in history.methods
+    )
+
+
+def residence_rows(person: Person, history: History) -> list[Residence]:
+    households = Household.objects.in_bulk({iv.household_id for iv in history.residences})
+    rows = []
+    for iv in history.residences:
+        household = households[iv.household_id]
+        rows.append(
+            Residence(
+                person=person,
+                province_code=household.province_code,
+                start=iv.start,
+                end=iv.end,
+                household=household,
+                village_id=household.village_id,
+                ou_path=household.ou_path,
+                counted_from=iv.counted_from,
+                sex=person.sex,
+                date_of_birth=person.date_of_birth,
+            )  # fmt: skip
+        )
+    return rows

@@ -1,0 +1,274 @@
+"""Writing to the register: households, slips and their changes, review, corrections.
+
+The web forms, the API and the importers all come through here, so every rule is applied the
+same way. A batch of changes is all or nothing: every change is checked in order (a later one
+may refer to a person an earlier one entered) and if any is refused nothing is kept and every
+problem is returned.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danso.orgunits.models import Level, OrgUnit
+
+from . import codes
+from .models import Event, EventKind, Household, Person, Slip
+from .projection import ENTRY_KINDS, events_for, rebuild, replay, spouses_of
+from .validation import Change, Problem, age_on, check
+
+
+class RegisterError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+def _fail(field: str, code: str, message: str):
+    raise RegisterError([Problem(field, code, message)])
+
+
+def period_of(day: datetime.date) -> str:
+    return f"{day.year}{day.month:02d}"
+
+
+def create_household(village: OrgUnit, *, number: str, address: str = "",
+                     kind: str = codes.FAMILY_HOUSEHOLD, user=None) -> Household:  # fmt: skip
+    if village.level != Level.VILLAGE:
+        _fail("village", "not_a_village", _("Households are kept by village."))
+    number = (number or "").strip()
+    if not number or len(number) > 20:
+        _fail("number", "required", _("Enter the household number (at most 20 characters)."))
+    if kind not in codes.HOUSEHOLD_KIND.codes:
+        _fail("kind", "invalid_code", _("Unknown code."))
+    if Household.objects.filter(village=village, number=number).exists():
+        _fail("number", "duplicate_household", _("This household number is already used."))
+    household = Household(number=number, address=address.strip(), kind=kind, created_by=user)
+    household.place_in(village)
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError:
+        _fail("number", "duplicate_household", _("This household number is already used."))
+    return household
+
+
+def slip_for(village: OrgUnit, period: str) -> Slip:
+    slip, _created = Slip.objects.get_or_create(
+        village=village, period=period, defaults={"ou_path": village.path}
+    )
+    return slip
+
+
+def _state(person: Person | None, day: datetime.date) -> dict:
+    if person is None:
+        return {}
+    return replay(events_for(person, accepted_only=False, until=day)).state_on(day)
+
+
+@transaction.atomic
+def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[list, list]:
+    """Add changes to a slip. Returns (events, warnings); raises RegisterError with every
+    problem, keeping nothing, if any change is refused."""
+    today = today or timezone.localdate()
+    if not slip.is_editable:
+        _fail("slip", "slip_closed", _("This slip has been submitted; it cannot be changed."))
+    problems, events = [], []
+    for index, change in enumerate(changes):
+        if change.household.village_id != slip.village_id:
+            problems.append(Problem("household", "other_village", _("This household is not in "
+                                    "the slip's village."), index=index))  # fmt: skip
+            continue
+        for person in (change.person, change.other_person):
+            if person is not None:
+                person.refresh_from_db()  # an earlier change of the batch may have moved it
+        state = _state(change.person, change.occurred_on)
+        if change.kind == EventKind.BIRTH and change.other_person:
+            state["mother_live_births"] = _state(change.other_person, change.occurred_on)[
+                "live_births"
+            ]
+        found = check(change, today, state)
+        for problem in found:
+            problem.index = index
+        problems += found
+        if any(p.severity == "error" for p in found):
+            continue
+        events.append(_write(slip, change, found, user, state))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        transaction.set_rollback(True)
+        raise RegisterError(errors)
+    return events, problems
+
+
+def _write(slip, change: Change, warnings, user, state) -> Event:
+    household = change.household
+    person = change.person
+    if change.kind in ENTRY_KINDS:
+        data = change.person_data
+        person = Person(
+            household=household,
+            full_name=" ".join(data["full_name"].split()),
+            sex=data["sex"],
+            date_of_birth=data["date_of_birth"],
+            relationship=data.get("relationship") or codes.RELATIONSHIP.choices[-1][0],
+            mother=change.other_person if change.kind == EventKind.BIRTH else None,
+        )
+        person.place_in(household.village)
+        person.save()
+    event = Event(
+        kind=change.kind,
+        occurred_on=change.occurred_on,
+        recorded_by=user,
+        slip=slip,
+        household=household,
+        person=person,
+        other_person=change.other_person,
+        sex=person.sex,
+        method=change.method or state.get("method") or "",
+        place=change.place,
+        outcome=change.outcome,
+        is_consanguineous=change.is_consanguineous,
+        is_child_marriage=any(w.code == "child_marriage" for w in warnings),
+        data=_event_data(change),
+    )
+    event.place_in(household.village)
+    if change.kind == EventKind.BIRTH:
+        mother = change.other_person
+        event.birth_order = state.get("mother_live_births", 0) + 1
+        event.age = age_on(mother.date_of_birth, change.occurred_on)
+    else:
+        event.age = age_on(person.date_of_birth, change.occurred_on)
+    event.save()
+    _rebuild_around(event)
+    return event
+
+
+def _event_data(change: Change) -> dict:
+    data = dict(change.data)
+    if change.kind in ENTRY_KINDS:
+        person = {k: v for k, v in change.person_data.items() if v not in (None, "")}
+        person["date_of_birth"] = _iso(person["date_of_birth"])
+        data["person"] = person
+        if "arrived_on" in data:
+            data["arrived_on"] = _iso(data["arrived_on"])
+    return data
+
+
+def _iso(value) -> str:
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def _rebuild_around(event: Event) -> None:
+    """Rebuild everyone an event touches: the person, the mother of a birth, the spouse of a
+    marriage, and the widowed spouse of a death."""
+    people = {event.person_id, event.other_person_id}
+    if event.kind == EventKind.DEATH:
+        people |= spouses_of(event.person)
+    for person in Person.objects.filter(pk__in=[p for p in people if p]):
+        rebuild(person)
+    _refresh_head(event.household)
+
+
+def _refresh_head(household: Household) -> None:
+    head = (
+        household.persons.filter(
+            relationship=codes.HEAD, died_on__isnull=True, left_on__isnull=True
+        )
+        .values_list("full_name", flat=True)
+        .first()
+    )
+    if head and head != household.head_name:
+        household.head_name = head
+        household.save()
+
+
+def submit(slip: Slip, user) -> None:
+    if not slip.is_editable:
+        _fail("slip", "slip_closed", _("This slip has already been submitted."))
+    slip.status, slip.submitted_at, slip.submitted_by = Slip.Status.SUBMITTED, timezone.now(), user
+    slip.save()
+
+
+@transaction.atomic
+def accept(slip: Slip, user) -> int:
+    """The commune officer accepts a submitted slip: its changes now count in every report."""
+    if slip.status != Slip.Status.SUBMITTED:
+        _fail("slip", "not_submitted", _("Only a submitted slip can be reviewed."))
+    events = list(slip.events.filter(is_superseded=False))
+    slip.events.update(is_accepted=True)
+    slip.status, slip.reviewed_at, slip.reviewed_by = Slip.Status.ACCEPTED, timezone.now(), user
+    slip.comment = ""
+    slip.save()
+    for event in events:
+        event.is_accepted = True
+        _rebuild_around(event)
+    return len(events)
+
+
+def send_back(slip: Slip, user, comment: str) -> None:
+    if slip.status != Slip.Status.SUBMITTED:
+        _fail("slip", "not_submitted", _("Only a submitted slip can be reviewed."))
+    if not comment.strip():
+        _fail("comment", "required", _("Say what must be corrected."))
+    slip.status, slip.reviewed_at, slip.reviewed_by = Slip.Status.RETURNED, timezone.now(), user
+    slip.comment = comment.strip()
+    slip.save()
+
+
+@transaction.atomic
+def correct(event: Event, change: Change | None, reason: str, user, today=None) -> Event:
+    """Supersede an event by a corrected one (or cancel it when `change` is None).
+
+    Nothing is overwritten: the old event stays, marked superseded, and the new one says why.
+    A correction of an accepted event counts at once (it is made by an officer); one of a
+    pending event joins the same slip.
+    """
+    if not reason.strip():
+        _fail("reason", "required", _("Give the reason for the correction."))
+    event = Event.objects.select_for_update().select_related("slip", "person").get(pk=event.pk)
+    if event.is_superseded:
+        _fail("event", "already_superseded", _("This entry has already been corrected."))
+    if event.slip and not event.is_accepted and not event.slip.is_editable:
+        _fail("event", "slip_closed", _("The slip is being reviewed; wait for its review."))
+    event.is_superseded = True
+    event.save(update_fields=["is_superseded"])
+    if change is None:
+        replacement = Event(
+            kind=EventKind.VOID, occurred_on=event.occurred_on, household=event.household,
+            person=event.person, recorded_by=user, slip=event.slip,
+        )  # fmt: skip
+        replacement.place_in(event.household.village)
+    else:
+        if change.kind in ENTRY_KINDS:
+            change.person = None  # the corrected entry re-enters the same person below
+        state = _state(event.person, change.occurred_on)
+        if change.kind == EventKind.BIRTH and change.other_person:
+            state["mother_live_births"] = _state(change.other_person, change.occurred_on)[
+                "live_births"
+            ]
+        if change.kind not in ENTRY_KINDS:
+            change.person = event.person
+        problems = [p for p in check(change, today or timezone.localdate(), state)
+                    if p.severity == "error" and p.code != "duplicate_person"]  # fmt: skip
+        if problems:
+            transaction.set_rollback(True)
+            raise RegisterError(problems)
+        replacement = Event(
+            kind=change.kind, occurred_on=change.occurred_on, household=change.household,
+            person=event.person, other_person=change.other_person, recorded_by=user,
+            slip=event.slip, sex=event.person.sex if change.kind != EventKind.BIRTH
+            else change.person_data.get("sex", event.sex), method=change.method,
+            place=change.place, outcome=change.outcome,
+            is_consanguineous=change.is_consanguineous, data=_event_data(change),
+            birth_order=event.birth_order, age=event.age,
+        )  # fmt: skip
+        replacement.place_in(change.household.village)
+    replacement.supersedes = event
+    replacement.reason = reason.strip()
+    replacement.is_accepted = event.is_accepted
+    replacement.save()
+    _rebuild_around(event)
+    return replacement

@@ -1,0 +1,306 @@
+"""Checks on a change before it enters the register.
+
+Each problem names the field it is about and a stable code (for the API and imports) and
+carries a Vietnamese message (through the translation catalogue) for the forms. Errors refuse
+the change; warnings (a child marriage, say) are recorded with it, because the register records
+what happened.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from danso.text import fold
+
+from . import codes
+from .models import EventKind, Household, Person
+from .projection import ENTRY_KINDS
+
+MOTHER_AGE_RANGE = (10, 60)
+LEGAL_MARRIAGE_AGE = {codes.MALE: 20, codes.FEMALE: 18}
+ELDERLY_AGE = 60
+# Province codes that start a citizen ID: the 63 pre-2025 GSO province codes (3 digits).
+CITIZEN_ID_PROVINCES = {
+    "001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020",
+    "022", "024", "025", "026", "027", "030", "031", "033", "034", "035", "036", "037", "038",
+    "040", "042", "044", "045", "046", "048", "049", "051", "052", "054", "056", "058", "060",
+    "062", "064", "066", "067", "068", "070", "072", "074", "075", "077", "079", "080", "082",
+    "083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096",
+}  # fmt: skip
+
+
+@dataclass
+class Problem:
+    field: str
+    code: str
+    message: str
+    severity: str = "error"
+    index: int | None = None  # position of the change in a slip or import
+
+    def as_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "field": self.field,
+            "code": self.code,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class Change:
+    """A change as entered on a slip, in a form, through the API or in an import row."""
+
+    kind: str
+    occurred_on: datetime.date
+    household: Household
+    person: Person | None = None
+    person_data: dict = field(default_factory=dict)  # who enters: birth, move in, registration
+    other_person: Person | None = None  # the mother of a birth, the spouse of a marriage
+    method: str = ""
+    place: str = ""
+    outcome: str = ""
+    birth_order: int | None = None
+    is_consanguineous: bool = False
+    data: dict = field(default_factory=dict)
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def check_citizen_id(value: str, sex: str, born: datetime.date | None) -> str | None:
+    """The 12-digit citizen ID: province of registration, century and sex, year of birth."""
+    if len(value) != 12 or not value.isdigit():
+        return _("A citizen ID has exactly 12 digits.")
+    if value[:3] not in CITIZEN_ID_PROVINCES:
+        return _("The first 3 digits of a citizen ID are a province code.")
+    century_sex = int(value[3])
+    if sex and century_sex % 2 != (0 if sex == codes.MALE else 1):
+        return _("The 4th digit of the citizen ID does not match the sex.")
+    if born:
+        century = {0: 1900, 2: 2000, 4: 2100, 6: 2200, 8: 1800}[century_sex - century_sex % 2]
+        if century + int(value[4:6]) != born.year:
+            return _("Digits 4 to 6 of the citizen ID do not match the year of birth.")
+    return None
+
+
+class Checker:
+    def __init__(self, change: Change, today: datetime.date, state=None):
+        self.c = change
+        self.today = today
+        self.problems: list[Problem] = []
+        # The person's state just before the change (for a person already in the register).
+        self.state = state or {}
+
+    def error(self, field_name, code, message):
+        self.problems.append(Problem(field_name, code, message))
+
+    def warn(self, field_name, code, message):
+        self.problems.append(Problem(field_name, code, message, "warning"))
+
+    @property
+    def sex(self) -> str:
+        return self.c.person_data.get("sex") or (self.c.person.sex if self.c.person else "")
+
+    @property
+    def born(self) -> datetime.date | None:
+        born = self.c.person_data.get("date_of_birth") or (
+            self.c.person.date_of_birth if self.c.person else None
+        )
+        return datetime.date.fromisoformat(born) if isinstance(born, str) else born
+
+    def run(self) -> list[Problem]:
+        c = self.c
+        if c.kind not in EventKind.values or c.kind == EventKind.VOID:
+            self.error("kind", "invalid_kind", _("Unknown kind of change."))
+            return self.problems
+        if c.occurred_on > self.today:
+            self.error("occurred_on", "date_in_future", _("The date is in the future."))
+        if c.kind in ENTRY_KINDS:
+            self.check_new_person()
+        elif c.person is None:
+            self.error("person", "required", _("Choose the person this change is about."))
+            return self.problems
+        else:
+            self.check_existing_person()
+        if self.born and c.occurred_on < self.born:
+            self.error("occurred_on", "before_birth", _("The date is before the date of birth."))
+        getattr(self, f"check_{c.kind}", lambda: None)()
+        return self.problems
+
+    def check_new_person(self):
+        p = self.c.person_data
+        for name in ("full_name", "sex", "date_of_birth"):
+            if not p.get(name):
+                self.error(f"person.{name}", "required", _("This field is required."))
+        if p.get("sex") and p["sex"] not in codes.SEX.codes:
+            self.error("person.sex", "invalid_code", _("Unknown code."))
+        for name, code_list in (
+            ("relationship", codes.RELATIONSHIP),
+            ("ethnicity", codes.ETHNICITY),
+            ("education", codes.EDUCATION),
+            ("marital_status", codes.MARITAL_STATUS),
+            ("residence_kind", codes.RESIDENCE_KIND),
+        ):
+            if p.get(name) and p[name] not in code_list.codes:
+                self.error(f"person.{name}", "invalid_code", _("Unknown code."))
+        born = self.born
+        if born and born > self.today:
+            self.error("person.date_of_birth", "date_in_future", _("The date is in the future."))
+        if p.get("citizen_id"):
+            if message := check_citizen_id(p["citizen_id"], p.get("sex", ""), born):
+                self.error("person.citizen_id", "invalid_citizen_id", message)
+        if p.get("full_name") and born:
+            same = Person.objects.filter(
+                household=self.c.household,
+                search_name=fold(p["full_name"]),
+                sex=p.get("sex"),
+                date_of_birth=born,
+                died_on__isnull=True,
+                left_on__isnull=True,
+            )
+            if same.exists():
+                self.error(
+                    "person.full_name",
+                    "duplicate_person",
+                    _("A person with this name, sex and date of birth is already in the "
+                      "household."),
+                )  # fmt: skip
+
+    def check_existing_person(self):
+        person = self.c.person
+        if person.household_id != self.c.household.pk:
+            self.error("person", "not_in_household", _("This person is not in this household."))
+        if person.died_on:
+            code = "dies_twice" if self.c.kind == EventKind.DEATH else "already_dead"
+            self.error(
+                "person",
+                code,
+                _("This person died on %(date)s.") % {"date": f"{person.died_on:%d/%m/%Y}"},
+            )
+        elif person.left_on:
+            self.error("person", "moved_out", _("This person has moved out of the commune."))
+
+    def check_birth(self):
+        mother = self.c.other_person
+        if mother is None:
+            self.error("mother", "required", _("Choose the mother."))
+            return
+        if mother.sex != codes.FEMALE:
+            self.error("mother", "sex_mismatch", _("The mother must be a woman."))
+        age = age_on(mother.date_of_birth, self.c.occurred_on)
+        low, high = MOTHER_AGE_RANGE
+        if not low <= age <= high:
+            self.error(
+                "mother",
+                "mother_age",
+                _("The mother would be %(age)s at the birth: outside %(low)s–%(high)s years.")
+                % {"age": age, "low": low, "high": high},
+            )
+        if mother.died_on and mother.died_on < self.c.occurred_on:
+            self.error("mother", "already_dead", _("The mother died before this date."))
+        expected = self.state.get("mother_live_births", 0) + 1
+        if self.c.birth_order is not None and self.c.birth_order != expected:
+            self.error(
+                "birth_order",
+                "birth_order_inconsistent",
+                _("The register makes this the mother's child number %(n)s.") % {"n": expected},
+            )
+        if self.c.place and self.c.place not in codes.PLACE_OF_DELIVERY.codes:
+            self.error("place", "invalid_code", _("Unknown code."))
+
+    def check_method_start(self):
+        method = self.c.method
+        if method not in codes.METHOD.codes:
+            self.error("method", "invalid_code", _("Choose a contraceptive method."))
+        elif self.sex == codes.MALE and method in codes.FEMALE_ONLY_METHODS:
+            self.error("method", "sex_mismatch", _("This method is for women."))
+        elif self.sex == codes.FEMALE and method in codes.MALE_ONLY_METHODS:
+            self.error("method", "sex_mismatch", _("This method is for men."))
+
+    def check_method_stop(self):
+        if not self.state.get("method"):
+            self.error("method", "no_method_in_use", _("This person uses no method."))
+
+    def _must_be_woman(self):
+        if self.sex == codes.MALE:
+            self.error("person", "sex_mismatch", _("Only a woman can be pregnant."))
+
+    def check_pregnancy(self):
+        self._must_be_woman()
+        if self.c.outcome not in codes.PREGNANCY_OUTCOME.codes:
+            self.error("outcome", "invalid_code", _("Choose what happened."))
+
+    def check_prenatal_screening(self):
+        self._must_be_woman()
+        self._check_results(codes.PRENATAL_CONDITIONS)
+
+    def check_newborn_screening(self):
+        self._check_results(codes.NEWBORN_CONDITIONS)
+
+    def _check_results(self, conditions):
+        results = self.c.data.get("results", {})
+        for name, value in results.items():
+            if name not in conditions.codes or value not in codes.SCREENING_RESULT.codes:
+                self.error(f"results.{name}", "invalid_code", _("Unknown code."))
+        if not results:
+            self.error("results", "required", _("Enter at least one screening result."))
+
+    def check_elderly_check(self):
+        if self.born and age_on(self.born, self.c.occurred_on) < ELDERLY_AGE:
+            self.error("person", "not_elderly", _("The person is not yet 60."))
+
+    def check_marriage(self):
+        if self.state.get("marital_status") == codes.MARRIED:
+            self.error("person", "already_married", _("This person is already married."))
+        if self.born and self.sex in LEGAL_MARRIAGE_AGE:
+            if age_on(self.born, self.c.occurred_on) < LEGAL_MARRIAGE_AGE[self.sex]:
+                self.warn(
+                    "occurred_on",
+                    "child_marriage",
+                    _("Married under the legal age (20 for men, 18 for women): recorded as a "
+                      "child marriage."),
+                )  # fmt: skip
+
+    def check_divorce(self):
+        if self.state.get("marital_status") != codes.MARRIED:
+            self.error("person", "not_married", _("This person is not married."))
+
+    def check_move_within(self):
+        target = self.c.data.get("to_household")
+        household = Household.objects.filter(pk=target).select_related("village").first()
+        if household is None:
+            self.error("to_household", "required", _("Choose the household moved to."))
+        elif household.village.parent_id != self.c.household.village.parent_id:
+            self.error(
+                "to_household",
+                "not_same_commune",
+                _("That household is in another commune: record a move out instead."),
+            )
+        elif household.pk == self.c.household.pk:
+            self.error("to_household", "same_household", _("That is the same household."))
+
+    def check_change(self):
+        changes = self.c.data.get("changes", {})
+        if not changes:
+            self.error("changes", "required", _("Enter at least one change."))
+        for name, pair in changes.items():
+            if name not in {"full_name", "date_of_birth", "sex", "ethnicity", "education",
+                            "relationship", "residence_kind", "citizen_id", "subject_code",
+                            "phone", "marital_status"}:  # fmt: skip
+                self.error(f"changes.{name}", "invalid_field", _("This field cannot be changed."))
+                continue
+            current = self.state.get(name, getattr(self.c.person, name, None))
+            if str(pair[0] or "") != str(current or ""):
+                self.error(
+                    f"changes.{name}",
+                    "stale_old_value",
+                    _("The old value does not match the register (%(value)s).")
+                    % {"value": current},
+                )
+
+
+def check(change: Change, today: datetime.date, state=None) -> list[Problem]:
+    return Checker(change, today, state).run()
