@@ -67,3 +67,22 @@ def require_unit_editor(user, unit: OrgUnit) -> None:
 
 def home_unit(user) -> OrgUnit | None:
     return user.org_units.order_by("path").first()
+
+
+def scoped(user, queryset, field: str = "ou_path"):
+    """Rows of a village-keyed table (households, persons, events, slips) in the user's scope."""
+    paths = scope_paths(user)
+    return queryset.filter(path_q(paths, field)) if paths else queryset.none()
+
+
+def can_review(user, path: str) -> bool:
+    """Commune officers and above accept or send back slips of villages in their subtree."""
+    from .models import Role
+
+    reviewing = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE, Role.COMMUNE}
+    return user.is_active and user.role in reviewing and path_in_scope(user, path)
+
+
+def can_record(user, path: str) -> bool:
+    """Collaborators and officers record changes in villages of their subtree."""
+    return user.can_edit and path_in_scope(user, path)

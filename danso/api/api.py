@@ -8,6 +8,7 @@ from danso.accounts.models import Role
 
 from .auth import session_auth, token_auth
 from .orgunits import router as orgunits_router
+from .register import router as register_router
 from .schemas import MeOut
 
 api = NinjaAPI(
@@ -22,6 +23,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", orgunits_router)
+api.add_router("/", register_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])

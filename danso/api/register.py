@@ -1,0 +1,384 @@
+"""Register endpoints: households, persons, slips and their changes, as-of state, timelines."""
+
+import datetime
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from danso.accounts.scope import can_record, can_review, get_visible_unit_or_404, scoped
+from danso.orgunits.models import Level
+from danso.register import services
+from danso.register.inputs import UnknownReference, build_change, scoped_sources
+from danso.register.models import Event, Household, Person, Slip
+from danso.register.projection import state_as_of
+from danso.register.queries import households_as_of, missing_slips, timeline
+from danso.text import fold
+
+router = Router(tags=["register"])
+
+
+class ProblemOut(Schema):
+    index: int | None = None
+    field: str
+    code: str
+    message: str
+    severity: str = "error"
+
+
+class ProblemsOut(Schema):
+    detail: str
+    errors: list[ProblemOut]
+
+
+class HouseholdIn(Schema):
+    village: str
+    number: str
+    address: str = ""
+    kind: str = "1"
+
+
+class HouseholdOut(Schema):
+    id: int
+    village: str
+    number: str
+    address: str
+    kind: str
+    head_name: str
+
+    @staticmethod
+    def resolve_village(obj) -> str:
+        return obj.village.uid
+
+
+class PersonOut(Schema):
+    id: int
+    household: int
+    village: str
+    subject_code: str
+    full_name: str
+    sex: str
+    date_of_birth: datetime.date
+    relationship: str
+    ethnicity: str
+    education: str
+    marital_status: str
+    residence_kind: str
+    citizen_id: str
+    died_on: datetime.date | None
+    left_on: datetime.date | None
+    is_pending: bool
+
+    @staticmethod
+    def resolve_household(obj) -> int:
+        return obj.household_id
+
+    @staticmethod
+    def resolve_village(obj) -> str:
+        return obj.ou_path.strip("/").split("/")[-1]
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    occurred_on: datetime.date
+    recorded_at: datetime.datetime
+    recorded_by: str | None
+    slip: int | None
+    household: int
+    person: int
+    other_person: int | None
+    method: str
+    place: str
+    outcome: str
+    birth_order: int | None
+    is_child_marriage: bool
+    is_consanguineous: bool
+    is_accepted: bool
+    is_superseded: bool
+    supersedes: int | None
+    reason: str
+    data: dict
+
+    @staticmethod
+    def resolve_recorded_by(obj) -> str | None:
+        return obj.recorded_by.username if obj.recorded_by_id else None
+
+    @staticmethod
+    def resolve_household(obj) -> int:
+        return obj.household_id
+
+    @staticmethod
+    def resolve_person(obj) -> int:
+        return obj.person_id
+
+    @staticmethod
+    def resolve_other_person(obj) -> int | None:
+        return obj.other_person_id
+
+    @staticmethod
+    def resolve_slip(obj) -> int | None:
+        return obj.slip_id
+
+    @staticmethod
+    def resolve_supersedes(obj) -> int | None:
+        return obj.supersedes_id
+
+
+class PersonDataIn(Schema):
+    full_name: str = ""
+    sex: str = ""
+    date_of_birth: datetime.date | None = None
+    relationship: str = ""
+    ethnicity: str = ""
+    education: str = ""
+    marital_status: str = ""
+    residence_kind: str = ""
+    citizen_id: str = ""
+    subject_code: str = ""
+    phone: str = ""
+    prior_live_births: int = 0
+
+
+class ChangeIn(Schema):
+    kind: str
+    occurred_on: datetime.date
+    household: int
+    person: int | None = None
+    person_data: PersonDataIn | None = None
+    other_person: int | None = None
+    method: str = ""
+    place: str = ""
+    outcome: str = ""
+    birth_order: int | None = None
+    is_consanguineous: bool = False
+    data: dict = {}
+
+
+class SlipOut(Schema):
+    id: int
+    village: str
+    period: str
+    status: str
+    comment: str
+    submitted_at: datetime.datetime | None
+    reviewed_at: datetime.datetime | None
+    events: int
+
+    @staticmethod
+    def resolve_village(obj) -> str:
+        return obj.village.uid
+
+    @staticmethod
+    def resolve_events(obj) -> int:
+        return obj.events.count()
+
+
+class CorrectionIn(Schema):
+    reason: str
+    change: ChangeIn | None = None
+
+
+class ReviewIn(Schema):
+    comment: str = ""
+
+
+def _problems(problems) -> Status:
+    return Status(422, {"detail": "Refused", "errors": [p.as_dict() for p in problems]})
+
+
+@router.get("/households", response=list[HouseholdOut])
+@paginate
+def list_households(request, village: str | None = None, q: str | None = None):
+    households = scoped(request.auth, Household.objects.select_related("village"))
+    if village:
+        households = households.filter(village=get_visible_unit_or_404(request.auth, village))
+    if q:
+        households = households.filter(search_text__contains=fold(q))
+    return households
+
+
+@router.post("/households", response={201: HouseholdOut, 422: ProblemsOut})
+def create_household(request, payload: HouseholdIn):
+    village = get_visible_unit_or_404(request.auth, payload.village)
+    if not can_record(request.auth, village.path):
+        raise HttpError(403, "You may not add households here")
+    try:
+        household = services.create_household(
+            village, number=payload.number, address=payload.address, kind=payload.kind,
+            user=request.auth,
+        )  # fmt: skip
+    except services.RegisterError as err:
+        return _problems(err.problems)
+    return Status(201, household)
+
+
+@router.get("/households/{household_id}", response=HouseholdOut)
+def get_household(request, household_id: int):
+    return get_object_or_404(scoped(request.auth, Household.objects.all()), pk=household_id)
+
+
+@router.get("/households/{household_id}/members", response=list[dict])
+def household_members(request, household_id: int, as_of: datetime.date | None = None):
+    """Who lived in the household on a date (today by default), with each person's state."""
+    household = get_object_or_404(scoped(request.auth, Household.objects.all()), pk=household_id)
+    day = as_of or datetime.date.today()
+    return households_as_of([household], day)[household.pk]
+
+
+@router.get("/households/{household_id}/timeline", response=list[EventOut])
+def household_timeline(request, household_id: int):
+    household = get_object_or_404(scoped(request.auth, Household.objects.all()), pk=household_id)
+    return timeline(household=household)
+
+
+@router.get("/persons", response=list[PersonOut])
+@paginate
+def list_persons(
+    request,
+    q: str | None = Query(None, description="name, with or without diacritics"),
+    citizen_id: str | None = None,
+    village: str | None = None,
+    household: int | None = None,
+):
+    persons = scoped(request.auth, Person.objects.all())
+    if q:
+        for word in fold(q).split():
+            persons = persons.filter(search_name__contains=word)
+    if citizen_id:
+        persons = persons.filter(Q(citizen_id=citizen_id) | Q(subject_code=citizen_id))
+    if village:
+        persons = persons.filter(village=get_visible_unit_or_404(request.auth, village))
+    if household:
+        persons = persons.filter(household_id=household)
+    return persons.order_by("ou_path", "household_id", "date_of_birth")
+
+
+@router.get("/persons/{person_id}", response=PersonOut)
+def get_person(request, person_id: int):
+    return get_object_or_404(scoped(request.auth, Person.objects.all()), pk=person_id)
+
+
+@router.get("/persons/{person_id}/state", response=dict)
+def person_state(request, person_id: int, as_of: datetime.date):
+    """The person's state on a past date, from accepted changes up to that date."""
+    person = get_object_or_404(scoped(request.auth, Person.objects.all()), pk=person_id)
+    state = state_as_of(person, as_of)
+    return {**state, "date_of_birth": str(state.get("date_of_birth", "")), "as_of": as_of}
+
+
+@router.get("/persons/{person_id}/timeline", response=list[EventOut])
+def person_timeline(request, person_id: int):
+    person = get_object_or_404(scoped(request.auth, Person.objects.all()), pk=person_id)
+    return timeline(person=person)
+
+
+@router.get("/slips", response=list[SlipOut])
+@paginate
+def list_slips(request, village: str | None = None, period: str | None = None,
+               status: Slip.Status | None = None):  # fmt: skip
+    slips = scoped(request.auth, Slip.objects.select_related("village"))
+    if village:
+        slips = slips.filter(village=get_visible_unit_or_404(request.auth, village))
+    if period:
+        slips = slips.filter(period=period)
+    if status:
+        slips = slips.filter(status=status)
+    return slips
+
+
+@router.post(
+    "/villages/{village_uid}/slips/{period}/events",
+    response={201: list[EventOut], 422: ProblemsOut},
+)
+def record_changes(request, village_uid: str, period: str, payload: list[ChangeIn]):
+    """Record changes on a village's slip for a month (YYYYMM). All or nothing: if any change
+    is refused, none is kept and every problem is returned with its index."""
+    village = get_visible_unit_or_404(request.auth, village_uid)
+    if village.level != Level.VILLAGE or not can_record(request.auth, village.path):
+        raise HttpError(403, "You may not record changes here")
+    if len(period) != 6 or not period.isdigit() or not 1 <= int(period[4:]) <= 12:
+        raise HttpError(422, "period must be a month: YYYYMM")
+    households, persons = scoped_sources(request.auth)
+    changes, problems = [], []
+    for index, item in enumerate(payload):
+        try:
+            changes.append(build_change(item.dict(), households, persons))
+        except UnknownReference as err:
+            err.problem.index = index
+            problems.append(err.problem)
+    if problems:
+        return _problems(problems)
+    try:
+        events, _warnings = services.record(
+            services.slip_for(village, period), changes, user=request.auth
+        )
+    except services.RegisterError as err:
+        return _problems(err.problems)
+    return Status(201, events)
+
+
+def _slip(request, slip_id: int) -> Slip:
+    return get_object_or_404(scoped(request.auth, Slip.objects.all()), pk=slip_id)
+
+
+@router.post("/slips/{slip_id}/submit", response={200: SlipOut, 422: ProblemsOut})
+def submit_slip(request, slip_id: int):
+    slip = _slip(request, slip_id)
+    if not can_record(request.auth, slip.ou_path):
+        raise HttpError(403, "You may not submit this slip")
+    return _review(services.submit, slip, request.auth)
+
+
+@router.post("/slips/{slip_id}/accept", response={200: SlipOut, 422: ProblemsOut})
+def accept_slip(request, slip_id: int):
+    slip = _slip(request, slip_id)
+    if not can_review(request.auth, slip.ou_path):
+        raise HttpError(403, "Only the commune officer reviews slips")
+    return _review(services.accept, slip, request.auth)
+
+
+@router.post("/slips/{slip_id}/return", response={200: SlipOut, 422: ProblemsOut})
+def return_slip(request, slip_id: int, payload: ReviewIn):
+    slip = _slip(request, slip_id)
+    if not can_review(request.auth, slip.ou_path):
+        raise HttpError(403, "Only the commune officer reviews slips")
+    return _review(services.send_back, slip, request.auth, payload.comment)
+
+
+def _review(action, slip, user, *args):
+    try:
+        action(slip, user, *args)
+    except services.RegisterError as err:
+        return _problems(err.problems)
+    slip.refresh_from_db()
+    return slip
+
+
+@router.post("/events/{event_id}/correct", response={201: EventOut, 422: ProblemsOut})
+def correct_event(request, event_id: int, payload: CorrectionIn):
+    """Supersede an event with a corrected one, or cancel it (no `change`), with a reason."""
+    event = get_object_or_404(scoped(request.auth, Event.objects.all()), pk=event_id)
+    allowed = can_review if event.is_accepted else can_record
+    if not allowed(request.auth, event.ou_path):
+        raise HttpError(403, "You may not correct this entry")
+    change = None
+    if payload.change:
+        try:
+            change = build_change(payload.change.dict(), *scoped_sources(request.auth))
+        except UnknownReference as err:
+            return _problems([err.problem])
+    try:
+        return Status(201, services.correct(event, change, payload.reason, request.auth))
+    except services.RegisterError as err:
+        return _problems(err.problems)
+
+
+@router.get("/communes/{commune_uid}/missing-slips", response=list[dict])
+def missing(request, commune_uid: str, period: str):
+    """Villages of a commune that have not handed in the month's slip."""
+    commune = get_visible_unit_or_404(request.auth, commune_uid)
+    return [{"uid": v.uid, "name": v.name, "status": status}
+            for v, status in missing_slips(commune, period)]  # fmt: skip
