@@ -141,6 +141,38 @@ def manage(ctx: typer.Context) -> None:
     execute_from_command_line(["danso manage", *ctx.args])
 
 
+@app.command()
+def generate(
+    province: str = typer.Option(..., help="GSO code of a current province, e.g. 66"),
+    people: int = typer.Option(20000, help="persons at the start"),
+    years: int = typer.Option(5, help="years of events up to the start of this month"),
+    seed: int = typer.Option(1, help="the same seed gives the same population"),
+) -> None:
+    """Generate a realistic synthetic population as register events (see docs/register.md)."""
+    _setup_django()
+    _migrate()
+    summary = _generate(province, people, years, seed)
+    console.print(
+        f"{summary.persons:,} persons in {summary.households:,} households and "
+        f"{summary.villages:,} villages, {summary.events:,} events; {summary.rows:,} rows in "
+        f"{summary.seconds:.1f} s = {summary.rows_per_second:,.0f} rows/s"
+    )
+
+
+def _generate(province: str, people: int, years: int, seed: int):
+    from danso.register.generate import generate as run
+
+    with _progress() as progress:
+        tasks = {}
+
+        def advance(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = progress.add_task(f"Generating: {label}", total=total)
+            progress.update(tasks[label], completed=done, total=total)
+
+        return run(province, people, years, seed, progress=advance)
+
+
 def main() -> None:
     app()
 

@@ -95,6 +95,8 @@ class History:
                 )  # fmt: skip
             )
             self._switch(self.maritals, day, self.attrs.get("marital_status", codes.NEVER_MARRIED))
+            if data.get("method"):  # a method already in use when the person is entered
+                self._switch(self.methods, day, data["method"])
         elif event.kind in EXIT_KINDS:
             self._close(self.residences, day)
             self._close(self.methods, day)
@@ -163,7 +165,7 @@ def _date(value):
 
 
 @dataclass
-class _Pseudo:
+class Fact:
     """A fact from someone else's events that changes this person (a spouse died, a child was
     born to her), shaped like an event for `History.apply`."""
 
@@ -202,8 +204,8 @@ def events_for(person: Person, *, accepted_only: bool, until: datetime.date | No
             q.filter(occurred_on__lte=until) for q in (own, spouse_deaths, births)
         )
     own = [e for e in own if e.kind != EventKind.VOID]
-    pseudo = [_Pseudo("spouse_death", e.occurred_on, e.pk) for e in spouse_deaths]
-    pseudo += [_Pseudo("mother_of_birth", e.occurred_on, e.pk) for e in births]
+    pseudo = [Fact("spouse_death", e.occurred_on, e.pk) for e in spouse_deaths]
+    pseudo += [Fact("mother_of_birth", e.occurred_on, e.pk) for e in births]
     return sorted(own + pseudo, key=lambda e: (e.occurred_on, e.pk))
 
 

@@ -211,14 +211,20 @@ class Checker:
         if self.c.place and self.c.place not in codes.PLACE_OF_DELIVERY.codes:
             self.error("place", "invalid_code", _("Unknown code."))
 
-    def check_method_start(self):
-        method = self.c.method
+    def check_registration(self):
+        if self.c.data.get("method"):
+            self.check_method_start(self.c.data["method"], "data.method")
+
+    check_move_in = check_registration
+
+    def check_method_start(self, method=None, field_name="method"):
+        method = method or self.c.method
         if method not in codes.METHOD.codes:
-            self.error("method", "invalid_code", _("Choose a contraceptive method."))
+            self.error(field_name, "invalid_code", _("Choose a contraceptive method."))
         elif self.sex == codes.MALE and method in codes.FEMALE_ONLY_METHODS:
-            self.error("method", "sex_mismatch", _("This method is for women."))
+            self.error(field_name, "sex_mismatch", _("This method is for women."))
         elif self.sex == codes.FEMALE and method in codes.MALE_ONLY_METHODS:
-            self.error("method", "sex_mismatch", _("This method is for men."))
+            self.error(field_name, "sex_mismatch", _("This method is for men."))
 
     def check_method_stop(self):
         if not self.state.get("method"):

@@ -23,3 +23,16 @@ urlpatterns = [
     path("tai-khoan/token/", views.tokens, name="tokens"),
     path("tai-khoan/token/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
 ]
+
+from . import register_views as rv  # noqa: E402
+
+urlpatterns += [
+    path("so-a0/tim/", rv.person_search, name="person_search"),
+    path("so-a0/thon/<str:uid>/", rv.village_register, name="village_register"),
+    path("so-a0/ho/<int:pk>/", rv.household_detail, name="household"),
+    path("so-a0/ho/<int:pk>/ghi/", rv.record_change, name="record_change"),
+    path("so-a0/nguoi/<int:pk>/", rv.person_detail, name="person"),
+    path("so-a0/su-kien/<int:pk>/huy/", rv.cancel_event, name="cancel_event"),
+    path("phieu/<int:pk>/", rv.slip_detail, name="slip"),
+    path("phieu/xa/<str:uid>/", rv.review_queue, name="review_queue"),
+]

@@ -1,0 +1,97 @@
+"""The synthetic population: deterministic, demographically plausible, and derived exactly as
+online entry derives it."""
+
+import datetime
+
+import pytest
+from django.db.models import Count, Q
+
+from danso.register.generate import generate
+from danso.register.models import Event, MaritalSpell, MethodSpell, Person, Residence
+from danso.register.projection import rebuild
+
+pytestmark = pytest.mark.django_db
+END = datetime.date(2026, 1, 1)  # five whole years, 2021–2025
+
+
+@pytest.fixture
+def population():
+    return generate("66", people=15000, years=5, seed=7, end=END)
+
+
+def snapshot():
+    return {
+        "persons": Person.objects.count(),
+        "events": dict(Event.objects.values_list("kind").annotate(n=Count("pk"))),
+        "born": sorted(Person.objects.values_list("date_of_birth", flat=True))[:50],
+    }
+
+
+def test_same_seed_same_population(population):
+    first = snapshot()
+    from danso.register.models import Household
+
+    for model in (Residence, MaritalSpell, MethodSpell, Event):
+        model.objects.all().delete()
+    Person.objects.update(mother=None, spouse=None)
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+    generate("66", people=15000, years=5, seed=7, end=END)
+    assert snapshot() == first
+
+
+def test_population_looks_like_vietnam(population):
+    births = Event.objects.filter(kind="birth", occurred_on__year=2024)
+    boys, girls = births.filter(sex="1").count(), births.filter(sex="2").count()
+    assert population.persons >= 15000
+    assert 95 <= 100 * boys / girls <= 128  # sex ratio at birth 111, with sampling noise
+    mid = datetime.date(2024, 7, 1)
+    residents = Residence.objects.filter(counted_from__lte=mid).filter(
+        Q(end__isnull=True) | Q(end__gt=mid)
+    )
+    tfr = 0.0
+    for low in range(15, 50, 5):
+        women = residents.filter(
+            sex="2",
+            date_of_birth__lte=mid.replace(year=2024 - low),
+            date_of_birth__gt=mid.replace(year=2024 - low - 5),
+        ).count()
+        tfr += births.filter(age__gte=low, age__lt=low + 5).count() / women
+    assert 1.4 <= 5 * tfr <= 2.5
+    married = MaritalSpell.objects.filter(status="2", start__lte=mid).filter(
+        Q(end__isnull=True) | Q(end__gt=mid)
+    )
+    women = residents.filter(
+        sex="2", date_of_birth__lte=datetime.date(2009, 7, 1),
+        date_of_birth__gt=datetime.date(1974, 7, 1), person__in=married.values("person"),
+    )  # fmt: skip
+    users = MethodSpell.objects.filter(start__lte=mid).filter(Q(end__isnull=True) | Q(end__gt=mid))
+    cpr = women.filter(person__in=users.values("person")).count() / women.count()
+    assert 0.6 <= cpr <= 0.75
+    third = Event.objects.filter(kind="birth", birth_order__gte=3).count()
+    assert 0.08 <= third / Event.objects.filter(kind="birth").count() <= 0.3
+
+
+def test_generated_spells_match_the_online_derivation(population):
+    sample = list(
+        Person.objects.filter(
+            pk__in=Event.objects.filter(kind__in=["death", "method_stop", "birth", "divorce"])
+            .values("person")
+        ).order_by("pk")[:60]
+    )  # fmt: skip
+    sample += list(Person.objects.filter(children__isnull=False).order_by("pk")[:20])
+
+    def spells(person):
+        return (
+            sorted(Residence.objects.filter(person=person).values_list("start", "end",
+                                                                       "counted_from")),
+            sorted(MaritalSpell.objects.filter(person=person).values_list("start", "end",
+                                                                          "status")),
+            sorted(MethodSpell.objects.filter(person=person).values_list("start", "end",
+                                                                         "method")),
+        )  # fmt: skip
+
+    for person in sample:
+        generated = spells(person)
+        rebuild(person)
+        assert spells(person) == generated, person.pk
