@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -312,9 +313,9 @@ def record_changes(request, village_uid: str, period: str, payload: list[ChangeI
     if problems:
         return _problems(problems)
     try:
-        events, _warnings = services.record(
-            services.slip_for(village, period), changes, user=request.auth
-        )
+        with transaction.atomic():  # a refused batch leaves no empty slip behind
+            slip = services.slip_for(village, period)
+            events, _warnings = services.record(slip, changes, user=request.auth)
     except services.RegisterError as err:
         return _problems(err.problems)
     return Status(201, events)

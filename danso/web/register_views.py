@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -105,7 +106,10 @@ def record_change(request, pk):
     if not can_record(request.user, household.ou_path):
         raise PermissionDenied
     period = _period(request.POST.get("period") or request.GET.get("period"))
-    slip = services.slip_for(household.village, period)
+    # The month's slip is created with its first change, not by opening the form.
+    slip = Slip.objects.filter(village=household.village, period=period).first() or Slip(
+        village=household.village, period=period
+    )
     members = household.persons.filter(died_on__isnull=True, left_on__isnull=True)
     commune_households = Household.objects.filter(
         village__parent=household.village.parent_id
@@ -117,7 +121,9 @@ def record_change(request, pk):
         _fill_old_values(payload, members)
         try:
             change = build_change(payload, *scoped_sources(request.user))
-            _events, warnings = services.record(slip, [change], user=request.user)
+            with transaction.atomic():  # a refused first change leaves no empty slip behind
+                slip = slip if slip.pk else services.slip_for(household.village, period)
+                _events, warnings = services.record(slip, [change], user=request.user)
         except UnknownReference as err:
             form.add_error(form.field_for(err.problem.field), err.problem.message)
         except services.RegisterError as err:

@@ -114,3 +114,17 @@ def test_missing_slips_of_the_month(people, village, bearer):
     post(ctv, f"/api/v1/slips/{slip_id}/submit", {})
     missing = officer.get(url, {"period": "202502"}).json()
     assert [m["name"] for m in missing] == ["Thôn 2"]
+
+
+def test_a_refused_batch_leaves_no_empty_slip(people, village, bearer):
+    from danso.register.models import Slip
+
+    ctv = bearer(people["ctv"])
+    household = post(ctv, "/api/v1/households", {"village": village.uid, "number": "5"}).json()
+    response = post(ctv, f"/api/v1/villages/{village.uid}/slips/202503/events", [
+        {"kind": "registration", "occurred_on": "2025-03-02", "household": household["id"],
+         "person_data": {"full_name": "Y", "sex": "1", "date_of_birth": "2030-01-01"}},
+    ])  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "date_in_future"
+    assert not Slip.objects.exists()
