@@ -2,6 +2,7 @@
 
 import os
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -113,21 +114,95 @@ def demo(
         _serve(host, port)
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, worker: bool = True) -> None:
+    """Serve the web UI, with a background worker for imports and long reports."""
+    import subprocess
+
     from waitress import serve as waitress_serve
 
     from danso.wsgi import application
 
+    runner = None
+    if worker:
+        command = [sys.executable, "-m", "danso.cli", "manage", "db_worker",
+                   "--no-startup-delay", "--interval", "0.5"]  # fmt: skip
+        runner = subprocess.Popen(command)
     console.print(f"Serving danso on http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress_serve(application, host=host, port=port, threads=8, ident="danso")
+    try:
+        waitress_serve(application, host=host, port=port, threads=8, ident="danso")
+    finally:
+        if runner:
+            runner.terminate()
+            runner.wait(timeout=10)
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the web UI and the API (waitress; static files through WhiteNoise)."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    worker: bool = typer.Option(True, "--worker/--no-worker", help="run background jobs too"),
+) -> None:
+    """Serve the web UI and the API (waitress; static files through WhiteNoise) and a worker
+    for background jobs (imports)."""
     _setup_django()
     _migrate()
-    _serve(host, port)
+    _serve(host, port, worker)
+
+
+@app.command("import")
+def import_file(
+    kind: str = typer.Argument(..., help="persons or events"),
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or XLSX file"),
+    unit: str = typer.Option(..., help="identifier of the commune or village, e.g. C24211"),
+    user: str = typer.Option(..., help="username the import is recorded as"),
+    accept: bool = typer.Option(False, help="accept the changes at once (officers)"),
+) -> None:
+    """Import a register file, all or nothing, reporting every rejected row."""
+    _setup_django()
+    _migrate()
+    from danso.accounts.models import User
+    from danso.accounts.scope import can_record, can_review, get_visible_unit_or_404
+    from danso.exchange.jobs import run_job
+    from danso.exchange.models import ImportJob
+
+    if kind not in ("persons", "events"):
+        raise typer.BadParameter("persons or events", param_hint="KIND")
+    account = User.objects.get(username=user)
+    target = get_visible_unit_or_404(account, unit)
+    if not can_record(account, target.path) or (accept and not can_review(account, target.path)):
+        console.print(f"{user} may not import into {target.name}")
+        raise typer.Exit(2)
+    job = ImportJob.objects.create(kind=kind, unit=target, ou_path=target.path,
+                                   file_name=path.name, content=path.read_bytes(),
+                                   accept=accept, created_by=account)  # fmt: skip
+    with _progress() as progress:
+        task = progress.add_task(f"Importing {path.name}", total=None)
+        job = run_job(job, lambda done, total: progress.update(task, completed=done, total=total))
+    if job.status == ImportJob.Status.DONE:
+        console.print(f"Imported {job.created:,} rows.")
+        return
+    console.print(f"Nothing imported: {job.message or ''}")
+    for error in job.errors:
+        console.print(f"  row {error['index']}, column {error['field']}: {error['message']}")
+    raise typer.Exit(1)
+
+
+@app.command("export-register")
+def export_register_command(
+    unit: str = typer.Option(..., help="identifier of a unit, e.g. P66 or C24211"),
+    as_of: str = typer.Option("", help="date (YYYY-MM-DD), today by default"),
+    output: Path = typer.Option(..., help="the XLSX file to write"),
+) -> None:
+    """Write a unit's register as it stood on a date to XLSX."""
+    _setup_django()
+    import datetime
+
+    from danso.exchange.register_export import export_register
+    from danso.orgunits.models import OrgUnit
+
+    day = datetime.date.fromisoformat(as_of) if as_of else datetime.date.today()
+    output.write_bytes(export_register(OrgUnit.objects.get(uid=unit), day))
+    console.print(f"Wrote {output}")
 
 
 @app.command(

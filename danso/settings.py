@@ -55,10 +55,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "auditlog",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "danso.orgunits",
     "danso.accounts",
     "danso.audit",
     "danso.register",
+    "danso.exchange",
     "danso.api",
     "danso.web",
 ]
@@ -157,6 +160,18 @@ STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("DANSO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Long jobs (imports, whole-province reports) run in a worker that takes them from the database
+# itself, so no extra server is needed: `danso serve` starts one (docs/architecture.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Shared by the web server and the worker processes: import progress is written here, outside
+# the import's own transaction, so the page can show it while the rows are being written.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "var" / "cache"),
+    }
+}
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -208,9 +208,12 @@ def create_household(request, payload: HouseholdIn):
         raise HttpError(403, "You may not add households here")
     try:
         household = services.create_household(
-            village, number=payload.number, address=payload.address, kind=payload.kind,
+            village,
+            number=payload.number,
+            address=payload.address,
+            kind=payload.kind,
             user=request.auth,
-        )  # fmt: skip
+        )
     except services.RegisterError as err:
         return _problems(err.problems)
     return Status(201, household)
@@ -278,8 +281,12 @@ def person_timeline(request, person_id: int):
 
 @router.get("/slips", response=list[SlipOut])
 @paginate
-def list_slips(request, village: str | None = None, period: str | None = None,
-               status: Slip.Status | None = None):  # fmt: skip
+def list_slips(
+    request,
+    village: str | None = None,
+    period: str | None = None,
+    status: Slip.Status | None = None,
+):
     slips = scoped(request.auth, Slip.objects.select_related("village"))
     if village:
         slips = slips.filter(village=get_visible_unit_or_404(request.auth, village))
@@ -381,5 +388,7 @@ def correct_event(request, event_id: int, payload: CorrectionIn):
 def missing(request, commune_uid: str, period: str):
     """Villages of a commune that have not handed in the month's slip."""
     commune = get_visible_unit_or_404(request.auth, commune_uid)
-    return [{"uid": v.uid, "name": v.name, "status": status}
-            for v, status in missing_slips(commune, period)]  # fmt: skip
+    return [
+        {"uid": v.uid, "name": v.name, "status": status}
+        for v, status in missing_slips(commune, period)
+    ]

@@ -75,8 +75,10 @@ class BulkTable:
 def _sqlite(row: tuple) -> tuple:
     ops = connection.ops
     return tuple(
-        ops.adapt_datetimefield_value(v) if isinstance(v, datetime.datetime)
-        else ops.adapt_datefield_value(v) if isinstance(v, datetime.date)
+        ops.adapt_datetimefield_value(v)
+        if isinstance(v, datetime.datetime)
+        else ops.adapt_datefield_value(v)
+        if isinstance(v, datetime.date)
         else v
         for v in row
-    )  # fmt: skip
+    )

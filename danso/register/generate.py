@@ -172,8 +172,9 @@ def age(born: datetime.date, day: datetime.date) -> int:
 
 
 class Generator:
-    def __init__(self, province: OrgUnit, people: int, years: int, seed: int, end=None,
-                 progress=None):  # fmt: skip
+    def __init__(
+        self, province: OrgUnit, people: int, years: int, seed: int, end=None, progress=None
+    ):
         self.rng = random.Random(seed)
         self.seed = seed
         self.province = province
@@ -182,8 +183,19 @@ class Generator:
         self.start = self.end.replace(year=self.end.year - years)
         self.years = years
         self.progress = progress or (lambda label, done, total: None)
-        self.tables = {m: BulkTable(m) for m in (Household, HouseholdPoverty, Person, Slip, Event,
-                                                 Residence, MaritalSpell, MethodSpell)}  # fmt: skip
+        self.tables = {
+            m: BulkTable(m)
+            for m in (
+                Household,
+                HouseholdPoverty,
+                Person,
+                Slip,
+                Event,
+                Residence,
+                MaritalSpell,
+                MethodSpell,
+            )
+        }
         self.sims: list[Sim] = []
         self.homes: list[Home] = []
         self.slips: dict[tuple[int, str], int] = {}
@@ -219,7 +231,7 @@ class Generator:
                         name=f"Thôn {i + 1}",
                         unit_type=UnitType.HAMLET,
                         legacy_commune=old[i % len(old)].code,
-                    )  # fmt: skip
+                    )
                 )
             villages += existing[:per_commune]
         return villages
@@ -236,8 +248,16 @@ class Generator:
         return f"{family} {given}"
 
     def _person(self, home: Home, sex, born, family, ethnicity, relationship, **extra) -> Sim:
-        sim = Sim(self.tables[Person].new_id(), home, sex, born, self._name(sex, family),
-                  ethnicity, relationship, **extra)  # fmt: skip
+        sim = Sim(
+            self.tables[Person].new_id(),
+            home,
+            sex,
+            born,
+            self._name(sex, family),
+            ethnicity,
+            relationship,
+            **extra,
+        )
         home.members.append(sim)
         self.sims.append(sim)
         return sim
@@ -259,16 +279,23 @@ class Generator:
         if head_age < 20:
             head_age += 20
         head_sex = codes.MALE if self.rng.random() < 0.75 else codes.FEMALE
-        head = self._person(home, head_sex, self._born(head_age, day), family, ethnicity,
-                            codes.HEAD)  # fmt: skip
+        head = self._person(
+            home, head_sex, self._born(head_age, day), family, ethnicity, codes.HEAD
+        )
         if self.rng.random() < 0.1:  # a person living alone
             return home
         if head_age < 75 or self.rng.random() < 0.5:
             spouse_sex = codes.FEMALE if head_sex == codes.MALE else codes.MALE
             gap = self.rng.randint(0, 6) * (-1 if spouse_sex == codes.FEMALE else 1)
             spouse_age = max(16, head_age + gap)
-            spouse = self._person(home, spouse_sex, self._born(spouse_age, day),
-                                  self.rng.choice(FAMILY_NAMES), ethnicity, "2")  # fmt: skip
+            spouse = self._person(
+                home,
+                spouse_sex,
+                self._born(spouse_age, day),
+                self.rng.choice(FAMILY_NAMES),
+                ethnicity,
+                "2",
+            )
             head.marital = spouse.marital = codes.MARRIED
             head.spouse, spouse.spouse = spouse, head
             mother = spouse if spouse_sex == codes.FEMALE else head
@@ -282,15 +309,22 @@ class Generator:
                     mother.live_births += 1  # grown up and gone
                     continue
                 sex = codes.MALE if self.rng.random() < 0.52 else codes.FEMALE
-                self._person(home, sex, self._born(child_age, day), family, ethnicity, "3",
-                             mother=mother)  # fmt: skip
+                self._person(
+                    home, sex, self._born(child_age, day), family, ethnicity, "3", mother=mother
+                )
                 mother.live_births += 1
         elif self.rng.random() < 0.5:
             head.marital = codes.WIDOWED
         if head_age < 55 and self.rng.random() < 0.15:
             sex = codes.FEMALE if self.rng.random() < 0.6 else codes.MALE
-            elder = self._person(home, sex, self._born(head_age + 25 + self.rng.randrange(10), day),
-                                 family, ethnicity, "4")  # fmt: skip
+            elder = self._person(
+                home,
+                sex,
+                self._born(head_age + 25 + self.rng.randrange(10), day),
+                family,
+                ethnicity,
+                "4",
+            )
             elder.marital = codes.WIDOWED
         return home
 
@@ -318,11 +352,15 @@ class Generator:
     def _register_start(self):
         for sim in self.sims:
             person = {
-                "full_name": sim.name, "sex": sim.sex, "date_of_birth": sim.born.isoformat(),
-                "relationship": sim.relationship, "ethnicity": sim.ethnicity,
-                "marital_status": sim.marital, "residence_kind": codes.PRESENT,
+                "full_name": sim.name,
+                "sex": sim.sex,
+                "date_of_birth": sim.born.isoformat(),
+                "relationship": sim.relationship,
+                "ethnicity": sim.ethnicity,
+                "marital_status": sim.marital,
+                "residence_kind": codes.PRESENT,
                 "prior_live_births": sim.live_births,
-            }  # fmt: skip
+            }
             sim.method = self._initial_method(sim)
             data = {"person": person, "arrived_on": sim.born.isoformat()}
             if sim.method:
@@ -392,9 +430,14 @@ class Generator:
             elif not woman.method and self.rng.random() < 0.35:
                 method = self.rng.choices(list(METHOD_MIX), weights=list(METHOD_MIX.values()))[0]
                 method = codes.CONDOM if method == codes.VASECTOMY else method
-                self._event(woman, EventKind.METHOD_START, day, method=method,
-                            place=self.rng.choice("11123456"),
-                            data={"living_children": woman.live_births})  # fmt: skip
+                self._event(
+                    woman,
+                    EventKind.METHOD_START,
+                    day,
+                    method=method,
+                    place=self.rng.choice("11123456"),
+                    data={"living_children": woman.live_births},
+                )
                 woman.method = method
         elif years < 20 and self.rng.random() < 0.004:  # a birth outside marriage, rare
             self._birth(woman, year)
@@ -410,38 +453,77 @@ class Generator:
         if pregnant > self.start:
             self._event(mother, EventKind.PREGNANCY, pregnant, outcome=codes.PREGNANT)
             if self.rng.random() < 0.5:
-                self._event(mother, EventKind.PRENATAL_SCREENING, pregnant + datetime.timedelta(
-                    days=60), place="1", data={"results": {"down": "1", "edwards": "1",
-                                                           "patau": "1"}})  # fmt: skip
+                self._event(
+                    mother,
+                    EventKind.PRENATAL_SCREENING,
+                    pregnant + datetime.timedelta(days=60),
+                    place="1",
+                    data={"results": {"down": "1", "edwards": "1", "patau": "1"}},
+                )
         sex = (
             codes.MALE
             if self.rng.random() < SEX_RATIO_AT_BIRTH / (100 + SEX_RATIO_AT_BIRTH)
             else codes.FEMALE
         )
         home = mother.household
-        child = self._person(home, sex, day, mother.name.split()[0] if not mother.spouse
-                             else mother.spouse.name.split()[0], mother.ethnicity, "6"
-                             if mother.relationship not in (codes.HEAD, "2") else "3",
-                             mother=mother)  # fmt: skip
+        child = self._person(
+            home,
+            sex,
+            day,
+            mother.name.split()[0] if not mother.spouse else mother.spouse.name.split()[0],
+            mother.ethnicity,
+            "6" if mother.relationship not in (codes.HEAD, "2") else "3",
+            mother=mother,
+        )
         mother.live_births += 1
-        person = {"full_name": child.name, "sex": sex, "date_of_birth": day.isoformat(),
-                  "relationship": child.relationship, "ethnicity": child.ethnicity}  # fmt: skip
+        person = {
+            "full_name": child.name,
+            "sex": sex,
+            "date_of_birth": day.isoformat(),
+            "relationship": child.relationship,
+            "ethnicity": child.ethnicity,
+        }
         place = self.rng.choices("1234", weights=[40, 55, 4, 1])[0]
-        self._event(child, EventKind.BIRTH, day, other=mother, place=place,
-                    birth_order=mother.live_births, data={"person": person},
-                    mother_age=age(mother.born, day))  # fmt: skip
+        self._event(
+            child,
+            EventKind.BIRTH,
+            day,
+            other=mother,
+            place=place,
+            birth_order=mother.live_births,
+            data={"person": person},
+            mother_age=age(mother.born, day),
+        )
         if self.rng.random() < 0.7:
             results = {c: "0" for c in codes.NEWBORN_CONDITIONS.codes}
-            self._event(child, EventKind.NEWBORN_SCREENING, min(
-                day + datetime.timedelta(days=2), self.end - datetime.timedelta(days=1)),
-                place="1", data={"results": results})  # fmt: skip
+            self._event(
+                child,
+                EventKind.NEWBORN_SCREENING,
+                min(day + datetime.timedelta(days=2), self.end - datetime.timedelta(days=1)),
+                place="1",
+                data={"results": results},
+            )
         if self.rng.random() < 0.5:
             start = day + datetime.timedelta(days=120 + self.rng.randrange(90))
             if start < self.end and mother.marital == codes.MARRIED:
-                method = self.rng.choice([codes.IUD, codes.IUD, codes.PILL, codes.CONDOM,
-                                          codes.INJECTABLE, codes.IMPLANT])  # fmt: skip
-                self._event(mother, EventKind.METHOD_START, start, method=method, place="1",
-                            data={"living_children": mother.live_births})  # fmt: skip
+                method = self.rng.choice(
+                    [
+                        codes.IUD,
+                        codes.IUD,
+                        codes.PILL,
+                        codes.CONDOM,
+                        codes.INJECTABLE,
+                        codes.IMPLANT,
+                    ]
+                )
+                self._event(
+                    mother,
+                    EventKind.METHOD_START,
+                    start,
+                    method=method,
+                    place="1",
+                    data={"living_children": mother.live_births},
+                )
                 mother.method = method
 
     def _marriage_year(self, sim: Sim, day, years: int):
@@ -463,24 +545,47 @@ class Generator:
         if self.rng.random() >= chance:
             return
         if self.rng.random() < 0.35:
-            self._event(sim, EventKind.PREMARITAL_CHECK, max(self.start, day - datetime.timedelta(
-                days=30)), place="1")  # fmt: skip
+            self._event(
+                sim,
+                EventKind.PREMARITAL_CHECK,
+                max(self.start, day - datetime.timedelta(days=30)),
+                place="1",
+            )
         if sim.sex == codes.FEMALE and self.rng.random() < 0.5:  # she joins her husband's family
             self._event(sim, EventKind.MARRIAGE, day, consanguineous=self.rng.random() < 0.003)
             sim.marital = codes.MARRIED
-            self._leave(sim, min(day + datetime.timedelta(days=15), self.end -
-                                 datetime.timedelta(days=1)), "Xã khác")  # fmt: skip
+            self._leave(
+                sim,
+                min(day + datetime.timedelta(days=15), self.end - datetime.timedelta(days=1)),
+                "Xã khác",
+            )
             return
         spouse_sex = codes.FEMALE if sim.sex == codes.MALE else codes.MALE
-        spouse = self._person(sim.household, spouse_sex, self._born(max(16, years - 2), day),
-                              self.rng.choice(FAMILY_NAMES), sim.ethnicity, "8")  # fmt: skip
-        person = {"full_name": spouse.name, "sex": spouse_sex,
-                  "date_of_birth": spouse.born.isoformat(), "relationship": "8",
-                  "ethnicity": spouse.ethnicity, "marital_status": codes.MARRIED}  # fmt: skip
+        spouse = self._person(
+            sim.household,
+            spouse_sex,
+            self._born(max(16, years - 2), day),
+            self.rng.choice(FAMILY_NAMES),
+            sim.ethnicity,
+            "8",
+        )
+        person = {
+            "full_name": spouse.name,
+            "sex": spouse_sex,
+            "date_of_birth": spouse.born.isoformat(),
+            "relationship": "8",
+            "ethnicity": spouse.ethnicity,
+            "marital_status": codes.MARRIED,
+        }
         consanguineous = self.rng.random() < 0.003
         self._event(sim, EventKind.MARRIAGE, day, other=spouse, consanguineous=consanguineous)
-        self._event(spouse, EventKind.MOVE_IN, day, other=sim, data={
-            "person": person, "origin": "Xã khác", "intends_to_stay": True})  # fmt: skip
+        self._event(
+            spouse,
+            EventKind.MOVE_IN,
+            day,
+            other=sim,
+            data={"person": person, "origin": "Xã khác", "intends_to_stay": True},
+        )
         sim.marital = spouse.marital = codes.MARRIED
         sim.spouse, spouse.spouse = spouse, sim
 
@@ -494,12 +599,19 @@ class Generator:
             for sim in self.sims[first_new:]:
                 sim.born = min(sim.born, day - datetime.timedelta(days=1))
                 person = {
-                    "full_name": sim.name, "sex": sim.sex, "date_of_birth": sim.born.isoformat(),
-                    "relationship": sim.relationship, "ethnicity": sim.ethnicity,
-                    "marital_status": sim.marital, "prior_live_births": sim.live_births,
-                }  # fmt: skip
-                data = {"person": person, "origin": "Tỉnh khác",
-                        "intends_to_stay": self.rng.random() < 0.8}  # fmt: skip
+                    "full_name": sim.name,
+                    "sex": sim.sex,
+                    "date_of_birth": sim.born.isoformat(),
+                    "relationship": sim.relationship,
+                    "ethnicity": sim.ethnicity,
+                    "marital_status": sim.marital,
+                    "prior_live_births": sim.live_births,
+                }
+                data = {
+                    "person": person,
+                    "origin": "Tỉnh khác",
+                    "intends_to_stay": self.rng.random() < 0.8,
+                }
                 spouse = sim.spouse if sim.relationship == "2" else None
                 self._event(sim, EventKind.MOVE_IN, day, other=spouse, data=data)
 
@@ -509,12 +621,17 @@ class Generator:
         period = f"{recorded.year}{recorded.month:02d}"
         key = (village.pk, period)
         if key not in self.slips:
-            stamp = timezone.make_aware(datetime.datetime.combine(
-                recorded.replace(day=28), datetime.time(9)))  # fmt: skip
+            stamp = timezone.make_aware(
+                datetime.datetime.combine(recorded.replace(day=28), datetime.time(9))
+            )
             self.slips[key] = self.tables[Slip].add(
-                village_id=village.pk, ou_path=village.path, period=period,
-                status=Slip.Status.ACCEPTED, submitted_at=stamp, reviewed_at=stamp,
-            )  # fmt: skip
+                village_id=village.pk,
+                ou_path=village.path,
+                period=period,
+                status=Slip.Status.ACCEPTED,
+                submitted_at=stamp,
+                reviewed_at=stamp,
+            )
         return self.slips[key]
 
     def _write(self):
@@ -522,17 +639,23 @@ class Generator:
         for home in self.homes:
             head = next((m.name for m in home.members if m.relationship == codes.HEAD), "")
             tables[Household].add(
-                id=home.id, village_id=home.village.pk, ou_path=home.village.path,
-                province_code=home.village.province_code, number=home.number,
-                address=f"{home.village.name}", kind=codes.FAMILY_HOUSEHOLD, head_name=head,
+                id=home.id,
+                village_id=home.village.pk,
+                ou_path=home.village.path,
+                province_code=home.village.province_code,
+                number=home.number,
+                address=f"{home.village.name}",
+                kind=codes.FAMILY_HOUSEHOLD,
+                head_name=head,
                 search_text=fold(f"{home.number} {head} {home.village.name}"),
                 created_at=timezone.now(),
-            )  # fmt: skip
+            )
             for year in range(self.start.year, self.end.year + 1):
                 draw = self.rng.random()
                 if draw < 0.09:
-                    tables[HouseholdPoverty].add(household_id=home.id, year=year,
-                                                 status="1" if draw < 0.04 else "2")  # fmt: skip
+                    tables[HouseholdPoverty].add(
+                        household_id=home.id, year=year, status="1" if draw < 0.04 else "2"
+                    )
         event_table = tables[Event]
         total, done = len(self.sims), 0
         for sim in self.sims:
@@ -540,27 +663,41 @@ class Generator:
             records = []
             for day, _order, kind, values in sorted(sim.events, key=lambda e: (e[0], e[1])):
                 other = values.get("other")
-                recorded = min(day + datetime.timedelta(days=self.rng.randrange(20)),
-                               self.end - datetime.timedelta(days=1))  # fmt: skip
+                recorded = min(
+                    day + datetime.timedelta(days=self.rng.randrange(20)),
+                    self.end - datetime.timedelta(days=1),
+                )
                 event_id = event_table.new_id()
                 data = values.get("data", {})
                 event_table.add(
-                    id=event_id, village_id=village.pk, ou_path=village.path,
-                    province_code=village.province_code, kind=kind, occurred_on=day,
-                    recorded_at=timezone.make_aware(datetime.datetime.combine(
-                        recorded, datetime.time(10))),
-                    slip_id=self._slip(village, recorded), household_id=sim.household.id,
-                    person_id=sim.id, other_person_id=other.id if other else None,
-                    is_accepted=True, sex=sim.sex, method=values.get("method", ""),
-                    place=values.get("place", ""), outcome=values.get("outcome", ""),
+                    id=event_id,
+                    village_id=village.pk,
+                    ou_path=village.path,
+                    province_code=village.province_code,
+                    kind=kind,
+                    occurred_on=day,
+                    recorded_at=timezone.make_aware(
+                        datetime.datetime.combine(recorded, datetime.time(10))
+                    ),
+                    slip_id=self._slip(village, recorded),
+                    household_id=sim.household.id,
+                    person_id=sim.id,
+                    other_person_id=other.id if other else None,
+                    is_accepted=True,
+                    sex=sim.sex,
+                    method=values.get("method", ""),
+                    place=values.get("place", ""),
+                    outcome=values.get("outcome", ""),
                     birth_order=values.get("birth_order"),
                     age=values.get("mother_age", age(sim.born, day)),
-                    is_child_marriage=kind == EventKind.MARRIAGE and age(sim.born, day) < (
-                        20 if sim.sex == codes.MALE else 18),
-                    is_consanguineous=values.get("consanguineous", False), data=data,
-                )  # fmt: skip
-                records.append(Fact(kind, day, event_id, data, sim.household.id,
-                                       values.get("method", "")))  # fmt: skip
+                    is_child_marriage=kind == EventKind.MARRIAGE
+                    and age(sim.born, day) < (20 if sim.sex == codes.MALE else 18),
+                    is_consanguineous=values.get("consanguineous", False),
+                    data=data,
+                )
+                records.append(
+                    Fact(kind, day, event_id, data, sim.household.id, values.get("method", ""))
+                )
             facts = records + self._facts_from_others(sim)
             history = replay(sorted(facts, key=lambda e: e.occurred_on))  # stable: same-day order
             self._write_person(sim, history)
@@ -575,8 +712,11 @@ class Generator:
         """What others' events change for this person, as `projection.events_for` finds it."""
         facts = list(sim.births)
         for partner in {p.id: p for p in sim.partners}.values():
-            facts += [Fact("spouse_death", day, 0) for day, _o, kind, _v in partner.events
-                      if kind == EventKind.DEATH]  # fmt: skip
+            facts += [
+                Fact("spouse_death", day, 0)
+                for day, _o, kind, _v in partner.events
+                if kind == EventKind.DEATH
+            ]
         return facts
 
     def _write_person(self, sim: Sim, history):
@@ -584,28 +724,54 @@ class Generator:
         village = sim.household.village
         attrs = history.attrs
         tables[Person].add(
-            id=sim.id, village_id=village.pk, ou_path=village.path,
-            province_code=village.province_code, household_id=sim.household.id,
-            full_name=sim.name, search_name=fold(sim.name), sex=sim.sex,
-            date_of_birth=sim.born, relationship=attrs.get("relationship", "9"),
-            ethnicity=sim.ethnicity, marital_status=attrs.get("marital_status", sim.marital),
-            residence_kind=codes.PRESENT, mother_id=sim.mother.id if sim.mother else None,
+            id=sim.id,
+            village_id=village.pk,
+            ou_path=village.path,
+            province_code=village.province_code,
+            household_id=sim.household.id,
+            full_name=sim.name,
+            search_name=fold(sim.name),
+            sex=sim.sex,
+            date_of_birth=sim.born,
+            relationship=attrs.get("relationship", "9"),
+            ethnicity=sim.ethnicity,
+            marital_status=attrs.get("marital_status", sim.marital),
+            residence_kind=codes.PRESENT,
+            mother_id=sim.mother.id if sim.mother else None,
             prior_live_births=attrs.get("prior_live_births", 0),
-            died_on=history.died_on, left_on=history.left_on, is_pending=False,
-        )  # fmt: skip
+            died_on=history.died_on,
+            left_on=history.left_on,
+            is_pending=False,
+        )
         for iv in history.residences:
             tables[Residence].add(
-                person_id=sim.id, province_code=village.province_code, start=iv.start,
-                end=iv.end, household_id=sim.household.id, village_id=village.pk,
-                ou_path=village.path, counted_from=iv.counted_from, sex=sim.sex,
+                person_id=sim.id,
+                province_code=village.province_code,
+                start=iv.start,
+                end=iv.end,
+                household_id=sim.household.id,
+                village_id=village.pk,
+                ou_path=village.path,
+                counted_from=iv.counted_from,
+                sex=sim.sex,
                 date_of_birth=sim.born,
-            )  # fmt: skip
+            )
         for iv in history.maritals:
-            tables[MaritalSpell].add(person_id=sim.id, province_code=village.province_code,
-                                     start=iv.start, end=iv.end, status=iv.value)  # fmt: skip
+            tables[MaritalSpell].add(
+                person_id=sim.id,
+                province_code=village.province_code,
+                start=iv.start,
+                end=iv.end,
+                status=iv.value,
+            )
         for iv in history.methods:
-            tables[MethodSpell].add(person_id=sim.id, province_code=village.province_code,
-                                    start=iv.start, end=iv.end, method=iv.value)  # fmt: skip
+            tables[MethodSpell].add(
+                person_id=sim.id,
+                province_code=village.province_code,
+                start=iv.start,
+                end=iv.end,
+                method=iv.value,
+            )
 
     def run(self) -> GenerateSummary:
         began = time.perf_counter()
@@ -624,8 +790,11 @@ class Generator:
                     self._household(village)
                 self.progress("households", len(self.sims), self.people)
             self._register_start()
-            years = [y for y in range(self.start.year, self.end.year + 1)
-                     if datetime.date(y, 1, 1) < self.end]  # fmt: skip
+            years = [
+                y
+                for y in range(self.start.year, self.end.year + 1)
+                if datetime.date(y, 1, 1) < self.end
+            ]
             for done, year in enumerate(years, start=1):
                 self._simulate_year(year)
                 self.progress("years", done, len(years))

@@ -9,10 +9,19 @@ from .models import Household, Person
 from .validation import Change, Problem
 
 PERSON_KEYS = [
-    "full_name", "sex", "date_of_birth", "relationship", "ethnicity", "education",
-    "marital_status", "residence_kind", "citizen_id", "subject_code", "phone",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "relationship",
+    "ethnicity",
+    "education",
+    "marital_status",
+    "residence_kind",
+    "citizen_id",
+    "subject_code",
+    "phone",
     "prior_live_births",
-]  # fmt: skip
+]
 
 
 class UnknownReference(Exception):

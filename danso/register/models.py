@@ -93,30 +93,39 @@ class Person(Scoped):
     """Latest known state of a person (a projection of their events)."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="persons")
-    subject_code = models.CharField(_("subject code (health-insurance card)"), max_length=20,
-                                    blank=True, db_index=True)  # fmt: skip
+    subject_code = models.CharField(
+        _("subject code (health-insurance card)"), max_length=20, blank=True, db_index=True
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     search_name = models.CharField(max_length=150, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=codes.SEX.choices)
     date_of_birth = models.DateField(_("date of birth"))
-    relationship = models.CharField(_("relationship to head"), max_length=1,
-                                    choices=codes.RELATIONSHIP.choices)  # fmt: skip
-    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=codes.ETHNICITY.choices,
-                                 default=codes.KINH)  # fmt: skip
-    education = models.CharField(_("education"), max_length=1, blank=True,
-                                 choices=codes.EDUCATION.choices)  # fmt: skip
-    marital_status = models.CharField(_("marital status"), max_length=1,
-                                      choices=codes.MARITAL_STATUS.choices,
-                                      default=codes.NEVER_MARRIED)  # fmt: skip
-    residence_kind = models.CharField(_("residence"), max_length=1,
-                                      choices=codes.RESIDENCE_KIND.choices,
-                                      default=codes.PRESENT)  # fmt: skip
+    relationship = models.CharField(
+        _("relationship to head"), max_length=1, choices=codes.RELATIONSHIP.choices
+    )
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=2, choices=codes.ETHNICITY.choices, default=codes.KINH
+    )
+    education = models.CharField(
+        _("education"), max_length=1, blank=True, choices=codes.EDUCATION.choices
+    )
+    marital_status = models.CharField(
+        _("marital status"),
+        max_length=1,
+        choices=codes.MARITAL_STATUS.choices,
+        default=codes.NEVER_MARRIED,
+    )
+    residence_kind = models.CharField(
+        _("residence"), max_length=1, choices=codes.RESIDENCE_KIND.choices, default=codes.PRESENT
+    )
     citizen_id = models.CharField(_("citizen ID"), max_length=12, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    mother = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="children")  # fmt: skip
-    spouse = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+")  # fmt: skip
+    mother = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    spouse = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Live births before the person entered the register: the start of a mother's history.
     prior_live_births = models.PositiveSmallIntegerField(default=0)
     died_on = models.DateField(null=True, blank=True)
@@ -155,11 +164,13 @@ class Slip(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")  # fmt: skip
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")  # fmt: skip
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-period", "ou_path"]
@@ -206,16 +217,19 @@ class Event(Scoped):
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     occurred_on = models.DateField(_("date it happened"))
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")  # fmt: skip
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     slip = models.ForeignKey(Slip, on_delete=models.PROTECT, related_name="events", null=True)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="events")
     # The other person of a birth (the mother) or a marriage (the spouse).
-    other_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")  # fmt: skip
-    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="superseded_by")  # fmt: skip
+    other_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
     reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
     # Denormalised for one-query reports: accepted = its slip was accepted (or no slip needed).
     is_accepted = models.BooleanField(default=False, db_index=True)

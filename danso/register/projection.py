@@ -13,10 +13,19 @@ from . import codes
 from .models import Event, EventKind, Household, MaritalSpell, MethodSpell, Person, Residence
 
 PERSON_FIELDS = [
-    "full_name", "sex", "date_of_birth", "relationship", "ethnicity", "education",
-    "marital_status", "residence_kind", "citizen_id", "subject_code", "phone",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "relationship",
+    "ethnicity",
+    "education",
+    "marital_status",
+    "residence_kind",
+    "citizen_id",
+    "subject_code",
+    "phone",
     "prior_live_births",
-]  # fmt: skip
+]
 ENTRY_KINDS = {EventKind.REGISTRATION, EventKind.BIRTH, EventKind.MOVE_IN}
 EXIT_KINDS = {EventKind.DEATH, EventKind.MOVE_OUT}
 SIX_MONTHS = 183  # days; the circular's "more than 6 months"
@@ -92,7 +101,7 @@ class History:
                     day,
                     household_id=event.household_id,
                     counted_from=counted_from(day, arrived, intends, kind),
-                )  # fmt: skip
+                )
             )
             self._switch(self.maritals, day, self.attrs.get("marital_status", codes.NEVER_MARRIED))
             if data.get("method"):  # a method already in use when the person is entered
@@ -248,7 +257,7 @@ def write_spells(person: Person, history: History) -> None:
             start=iv.start,
             end=iv.end,
             status=iv.value,
-        )  # fmt: skip
+        )
         for iv in history.maritals
     )
     MethodSpell.objects.bulk_create(
@@ -258,7 +267,7 @@ def write_spells(person: Person, history: History) -> None:
             start=iv.start,
             end=iv.end,
             method=iv.value,
-        )  # fmt: skip
+        )
         for iv in history.methods
     )
 
@@ -280,6 +289,6 @@ def residence_rows(person: Person, history: History) -> list[Residence]:
                 counted_from=iv.counted_from,
                 sex=person.sex,
                 date_of_birth=person.date_of_birth,
-            )  # fmt: skip
+            )
         )
     return rows

@@ -34,8 +34,14 @@ def period_of(day: datetime.date) -> str:
     return f"{day.year}{day.month:02d}"
 
 
-def create_household(village: OrgUnit, *, number: str, address: str = "",
-                     kind: str = codes.FAMILY_HOUSEHOLD, user=None) -> Household:  # fmt: skip
+def create_household(
+    village: OrgUnit,
+    *,
+    number: str,
+    address: str = "",
+    kind: str = codes.FAMILY_HOUSEHOLD,
+    user=None,
+) -> Household:
     if village.level != Level.VILLAGE:
         _fail("village", "not_a_village", _("Households are kept by village."))
     number = (number or "").strip()
@@ -78,8 +84,14 @@ def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[li
     problems, events = [], []
     for index, change in enumerate(changes):
         if change.household.village_id != slip.village_id:
-            problems.append(Problem("household", "other_village", _("This household is not in "
-                                    "the slip's village."), index=index))  # fmt: skip
+            problems.append(
+                Problem(
+                    "household",
+                    "other_village",
+                    _("This household is not in the slip's village."),
+                    index=index,
+                )
+            )
             continue
         for person in (change.person, change.other_person):
             if person is not None:
@@ -237,9 +249,13 @@ def correct(event: Event, change: Change | None, reason: str, user, today=None) 
     event.save(update_fields=["is_superseded"])
     if change is None:
         replacement = Event(
-            kind=EventKind.VOID, occurred_on=event.occurred_on, household=event.household,
-            person=event.person, recorded_by=user, slip=event.slip,
-        )  # fmt: skip
+            kind=EventKind.VOID,
+            occurred_on=event.occurred_on,
+            household=event.household,
+            person=event.person,
+            recorded_by=user,
+            slip=event.slip,
+        )
         replacement.place_in(event.household.village)
     else:
         if change.kind in ENTRY_KINDS:
@@ -251,20 +267,33 @@ def correct(event: Event, change: Change | None, reason: str, user, today=None) 
             ]
         if change.kind not in ENTRY_KINDS:
             change.person = event.person
-        problems = [p for p in check(change, today or timezone.localdate(), state)
-                    if p.severity == "error" and p.code != "duplicate_person"]  # fmt: skip
+        problems = [
+            p
+            for p in check(change, today or timezone.localdate(), state)
+            if p.severity == "error" and p.code != "duplicate_person"
+        ]
         if problems:
             transaction.set_rollback(True)
             raise RegisterError(problems)
         replacement = Event(
-            kind=change.kind, occurred_on=change.occurred_on, household=change.household,
-            person=event.person, other_person=change.other_person, recorded_by=user,
-            slip=event.slip, sex=event.person.sex if change.kind != EventKind.BIRTH
-            else change.person_data.get("sex", event.sex), method=change.method,
-            place=change.place, outcome=change.outcome,
-            is_consanguineous=change.is_consanguineous, data=_event_data(change),
-            birth_order=event.birth_order, age=event.age,
-        )  # fmt: skip
+            kind=change.kind,
+            occurred_on=change.occurred_on,
+            household=change.household,
+            person=event.person,
+            other_person=change.other_person,
+            recorded_by=user,
+            slip=event.slip,
+            sex=event.person.sex
+            if change.kind != EventKind.BIRTH
+            else change.person_data.get("sex", event.sex),
+            method=change.method,
+            place=change.place,
+            outcome=change.outcome,
+            is_consanguineous=change.is_consanguineous,
+            data=_event_data(change),
+            birth_order=event.birth_order,
+            age=event.age,
+        )
         replacement.place_in(change.household.village)
     replacement.supersedes = event
     replacement.reason = reason.strip()

@@ -57,47 +57,54 @@ class ChangeForm(forms.Form):
         label=_("Change"), choices=[(k, v) for k, v in EventKind.choices if k in KIND_FIELDS]
     )
     occurred_on = forms.DateField(label=_("Date it happened"))
-    person = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int,
-                                    empty_value=None)  # fmt: skip
+    person = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
     # A person who enters the register.
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=_codes(codes.SEX), required=False)
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False)
-    relationship = forms.ChoiceField(label=_("Relationship to head"), required=False,
-                                     choices=_codes(codes.RELATIONSHIP))  # fmt: skip
-    ethnicity = forms.ChoiceField(label=_("Ethnicity"), required=False,
-                                  choices=_codes(codes.ETHNICITY))  # fmt: skip
-    education = forms.ChoiceField(label=_("Education"), required=False,
-                                  choices=_codes(codes.EDUCATION))  # fmt: skip
-    marital_status = forms.ChoiceField(label=_("Marital status"), required=False,
-                                       choices=_codes(codes.MARITAL_STATUS))  # fmt: skip
-    residence_kind = forms.ChoiceField(label=_("Residence"), required=False,
-                                       choices=_codes(codes.RESIDENCE_KIND))  # fmt: skip
-    citizen_id = forms.CharField(label=_("Citizen ID (12 digits)"), max_length=12,
-                                 required=False)  # fmt: skip
-    subject_code = forms.CharField(label=_("Health-insurance card"), max_length=20,
-                                   required=False)  # fmt: skip
-    prior_live_births = forms.IntegerField(label=_("Live births before entering the register"),
-                                           min_value=0, max_value=30, required=False)  # fmt: skip
+    relationship = forms.ChoiceField(
+        label=_("Relationship to head"), required=False, choices=_codes(codes.RELATIONSHIP)
+    )
+    ethnicity = forms.ChoiceField(
+        label=_("Ethnicity"), required=False, choices=_codes(codes.ETHNICITY)
+    )
+    education = forms.ChoiceField(
+        label=_("Education"), required=False, choices=_codes(codes.EDUCATION)
+    )
+    marital_status = forms.ChoiceField(
+        label=_("Marital status"), required=False, choices=_codes(codes.MARITAL_STATUS)
+    )
+    residence_kind = forms.ChoiceField(
+        label=_("Residence"), required=False, choices=_codes(codes.RESIDENCE_KIND)
+    )
+    citizen_id = forms.CharField(label=_("Citizen ID (12 digits)"), max_length=12, required=False)
+    subject_code = forms.CharField(label=_("Health-insurance card"), max_length=20, required=False)
+    prior_live_births = forms.IntegerField(
+        label=_("Live births before entering the register"),
+        min_value=0,
+        max_value=30,
+        required=False,
+    )
     arrived_on = forms.DateField(label=_("Arrived on"), required=False)
     intends_to_stay = forms.BooleanField(label=_("Intends to stay"), required=False, initial=True)
     origin = forms.CharField(label=_("Moved from"), max_length=200, required=False)
     destination = forms.CharField(label=_("Moved to"), max_length=200, required=False)
-    mother = forms.TypedChoiceField(label=_("Mother"), required=False, coerce=int,
-                                    empty_value=None)  # fmt: skip
-    spouse = forms.TypedChoiceField(label=_("Spouse"), required=False, coerce=int,
-                                    empty_value=None)  # fmt: skip
-    to_household = forms.TypedChoiceField(label=_("Household moved to"), required=False,
-                                          coerce=int, empty_value=None)  # fmt: skip
-    place = forms.ChoiceField(label=_("Place"), required=False,
-                              choices=_codes(codes.SERVICE_PLACE))  # fmt: skip
-    birth_order = forms.IntegerField(label=_("Child number (of the mother)"), min_value=1,
-                                     max_value=30, required=False)  # fmt: skip
+    mother = forms.TypedChoiceField(label=_("Mother"), required=False, coerce=int, empty_value=None)
+    spouse = forms.TypedChoiceField(label=_("Spouse"), required=False, coerce=int, empty_value=None)
+    to_household = forms.TypedChoiceField(
+        label=_("Household moved to"), required=False, coerce=int, empty_value=None
+    )
+    place = forms.ChoiceField(label=_("Place"), required=False, choices=_codes(codes.SERVICE_PLACE))
+    birth_order = forms.IntegerField(
+        label=_("Child number (of the mother)"), min_value=1, max_value=30, required=False
+    )
     method = forms.ChoiceField(label=_("Method"), required=False, choices=_codes(codes.METHOD))
-    living_children = forms.IntegerField(label=_("Living children"), min_value=0, max_value=30,
-                                         required=False)  # fmt: skip
-    outcome = forms.ChoiceField(label=_("What happened"), required=False,
-                                choices=_codes(codes.PREGNANCY_OUTCOME))  # fmt: skip
+    living_children = forms.IntegerField(
+        label=_("Living children"), min_value=0, max_value=30, required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("What happened"), required=False, choices=_codes(codes.PREGNANCY_OUTCOME)
+    )
     is_consanguineous = forms.BooleanField(label=_("Consanguineous marriage"), required=False)
     change_field = forms.ChoiceField(label=_("Field"), required=False, choices=BLANK + CHANGEABLE)
     new_value = forms.CharField(label=_("New value"), max_length=150, required=False)
@@ -127,12 +134,27 @@ class ChangeForm(forms.Form):
         d = self.cleaned_data
         kind = d["kind"]
         shown = KIND_FIELDS.get(kind, [])
-        payload = {"kind": kind, "occurred_on": d["occurred_on"], "household": self.household.pk,
-                   "person": d["person"] if "person" in shown else None, "data": {}}  # fmt: skip
+        payload = {
+            "kind": kind,
+            "occurred_on": d["occurred_on"],
+            "household": self.household.pk,
+            "person": d["person"] if "person" in shown else None,
+            "data": {},
+        }
         if "new_person" in shown:
-            keys = ["full_name", "sex", "date_of_birth", "relationship", "ethnicity", "education",
-                    "marital_status", "residence_kind", "citizen_id", "subject_code",
-                    "prior_live_births"]  # fmt: skip
+            keys = [
+                "full_name",
+                "sex",
+                "date_of_birth",
+                "relationship",
+                "ethnicity",
+                "education",
+                "marital_status",
+                "residence_kind",
+                "citizen_id",
+                "subject_code",
+                "prior_live_births",
+            ]
             payload["person_data"] = {k: d[k] for k in keys if d.get(k) not in (None, "")}
         if "arrival" in shown:
             if d["arrived_on"]:
@@ -152,8 +174,10 @@ class ChangeForm(forms.Form):
                 payload[name] = d[name]
         if "living_children" in shown and d["living_children"] is not None:
             payload["data"]["living_children"] = d["living_children"]
-        for section, conditions in (("newborn", codes.NEWBORN_CONDITIONS),
-                                    ("prenatal", codes.PRENATAL_CONDITIONS)):  # fmt: skip
+        for section, conditions in (
+            ("newborn", codes.NEWBORN_CONDITIONS),
+            ("prenatal", codes.PRENATAL_CONDITIONS),
+        ):
             if section in shown:
                 payload["data"]["results"] = {
                     n: d[f"result_{n}"] for n in conditions.codes if d.get(f"result_{n}")
@@ -165,8 +189,11 @@ class ChangeForm(forms.Form):
     def field_for(self, path: str) -> str | None:
         """Which form field a problem's field path belongs to."""
         name = path.removeprefix("person.").removeprefix("changes.").removeprefix("results.")
-        name = {"other_person": "mother" if self.data.get("kind") == "birth" else "spouse",
-                "changes": "change_field", "results": None}.get(name, name)  # fmt: skip
+        name = {
+            "other_person": "mother" if self.data.get("kind") == "birth" else "spouse",
+            "changes": "change_field",
+            "results": None,
+        }.get(name, name)
         if name and f"result_{name}" in self.fields:
             return f"result_{name}"
         if path.startswith("changes."):
@@ -175,8 +202,11 @@ class ChangeForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(label=_("Comment (what must be corrected)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    comment = forms.CharField(
+        label=_("Comment (what must be corrected)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class CorrectionForm(forms.Form):

@@ -57,8 +57,9 @@ def village_register(request, uid):
             raise PermissionDenied
         if form.is_valid():
             try:
-                household = services.create_household(village, user=request.user,
-                                                       **form.cleaned_data)  # fmt: skip
+                household = services.create_household(
+                    village, user=request.user, **form.cleaned_data
+                )
             except services.RegisterError as err:
                 for p in err.problems:
                     form.add_error(p.field if p.field in form.fields else None, p.message)
@@ -68,18 +69,26 @@ def village_register(request, uid):
     households = Household.objects.filter(village=village).annotate(
         members=Count(
             "persons", filter=Q(persons__died_on__isnull=True, persons__left_on__isnull=True)
-        )  # fmt: skip
+        )
     )
     query = request.GET.get("q", "").strip()
     if query:
         households = households.filter(search_text__contains=fold(query))
     period = services.period_of(timezone.localdate())
     slip = Slip.objects.filter(village=village, period=period).first()
-    return render(request, "register/village.html", {
-        "unit": village, "form": form, "page": Paginator(households, 100).get_page(
-            request.GET.get("page")), "query": query, "slip": slip, "period": period,
-        "can_record": can_record(request.user, village.path),
-    })  # fmt: skip
+    return render(
+        request,
+        "register/village.html",
+        {
+            "unit": village,
+            "form": form,
+            "page": Paginator(households, 100).get_page(request.GET.get("page")),
+            "query": query,
+            "slip": slip,
+            "period": period,
+            "can_record": can_record(request.user, village.path),
+        },
+    )
 
 
 def _household(request, pk) -> Household:
@@ -93,11 +102,19 @@ def household_detail(request, pk):
     day = _day(request.GET.get("ngay"))
     members = households_as_of([household], day)[household.pk]
     pending = household.persons.filter(is_pending=True)
-    return render(request, "register/household.html", {
-        "household": household, "unit": household.village, "members": members, "day": day,
-        "pending": pending, "events": timeline(household=household),
-        "can_record": can_record(request.user, household.ou_path),
-    })  # fmt: skip
+    return render(
+        request,
+        "register/household.html",
+        {
+            "household": household,
+            "unit": household.village,
+            "members": members,
+            "day": day,
+            "pending": pending,
+            "events": timeline(household=household),
+            "can_record": can_record(request.user, household.ou_path),
+        },
+    )
 
 
 @login_required
@@ -114,8 +131,9 @@ def record_change(request, pk):
     commune_households = Household.objects.filter(
         village__parent=household.village.parent_id
     ).select_related("village")[:500]
-    form = ChangeForm(request.POST or None, household=household, members=members,
-                      households=commune_households)  # fmt: skip
+    form = ChangeForm(
+        request.POST or None, household=household, members=members, households=commune_households
+    )
     if request.method == "POST" and form.is_valid():
         payload = form.payload()
         _fill_old_values(payload, members)
@@ -132,13 +150,23 @@ def record_change(request, pk):
         else:
             for w in warnings:
                 messages.warning(request, w.message)
-            messages.success(request, _("Recorded on the slip of %(month)s.")
-                             % {"month": f"{period[4:]}/{period[:4]}"})  # fmt: skip
+            messages.success(
+                request,
+                _("Recorded on the slip of %(month)s.") % {"month": f"{period[4:]}/{period[:4]}"},
+            )
             return redirect("household", pk=household.pk)
-    return render(request, "register/change_form.html", {
-        "household": household, "unit": household.village, "form": form, "slip": slip,
-        "period": period, "kind_fields": KIND_FIELDS,
-    })  # fmt: skip
+    return render(
+        request,
+        "register/change_form.html",
+        {
+            "household": household,
+            "unit": household.village,
+            "form": form,
+            "slip": slip,
+            "period": period,
+            "kind_fields": KIND_FIELDS,
+        },
+    )
 
 
 def _fill_old_values(payload: dict, members) -> None:
@@ -179,11 +207,18 @@ def slip_detail(request, pk):
                 messages.error(request, p.message)
         return redirect("slip", pk=slip.pk)
     events = slip.events.select_related("person", "household", "other_person", "recorded_by")
-    return render(request, "register/slip.html", {
-        "slip": slip, "unit": slip.village, "events": events, "form": form,
-        "can_record": can_record(request.user, slip.ou_path),
-        "can_review": can_review(request.user, slip.ou_path),
-    })  # fmt: skip
+    return render(
+        request,
+        "register/slip.html",
+        {
+            "slip": slip,
+            "unit": slip.village,
+            "events": events,
+            "form": form,
+            "can_record": can_record(request.user, slip.ou_path),
+            "can_review": can_review(request.user, slip.ou_path),
+        },
+    )
 
 
 @login_required
@@ -197,11 +232,17 @@ def review_queue(request, uid):
         .select_related("village", "submitted_by")
         .annotate(n=Count("events"))
     )
-    return render(request, "register/review.html", {
-        "unit": commune, "period": period, "slips": slips,
-        "missing": missing_slips(commune, period),
-        "can_review": can_review(request.user, commune.path),
-    })  # fmt: skip
+    return render(
+        request,
+        "register/review.html",
+        {
+            "unit": commune,
+            "period": period,
+            "slips": slips,
+            "missing": missing_slips(commune, period),
+            "can_review": can_review(request.user, commune.path),
+        },
+    )
 
 
 @login_required
@@ -210,13 +251,20 @@ def person_detail(request, pk):
         scoped(request.user, Person.objects.select_related("household", "village")), pk=pk
     )
     day = _day(request.GET.get("ngay"))
-    return render(request, "register/person.html", {
-        "person": person, "unit": person.village, "day": day,
-        "state": state_as_of(person, day), "events": timeline(person=person),
-        "correction_form": CorrectionForm(),
-        "can_record": can_record(request.user, person.ou_path),
-        "can_review": can_review(request.user, person.ou_path),
-    })  # fmt: skip
+    return render(
+        request,
+        "register/person.html",
+        {
+            "person": person,
+            "unit": person.village,
+            "day": day,
+            "state": state_as_of(person, day),
+            "events": timeline(person=person),
+            "correction_form": CorrectionForm(),
+            "can_record": can_record(request.user, person.ou_path),
+            "can_review": can_review(request.user, person.ou_path),
+        },
+    )
 
 
 @login_required
@@ -250,6 +298,11 @@ def person_search(request):
             persons = persons.filter(search_name__contains=word)
     else:
         persons = persons.none()
-    return render(request, "register/person_search.html", {
-        "query": query, "persons": persons.order_by("search_name")[:100],
-    })  # fmt: skip
+    return render(
+        request,
+        "register/person_search.html",
+        {
+            "query": query,
+            "persons": persons.order_by("search_name")[:100],
+        },
+    )

@@ -36,3 +36,12 @@ urlpatterns += [
     path("phieu/<int:pk>/", rv.slip_detail, name="slip"),
     path("phieu/xa/<str:uid>/", rv.review_queue, name="review_queue"),
 ]
+
+from . import exchange_views as xv  # noqa: E402
+
+urlpatterns += [
+    path("nhap-du-lieu/", xv.import_start, name="import_start"),
+    path("nhap-du-lieu/<int:pk>/", xv.import_job, name="import_job"),
+    path("nhap-du-lieu/mau/<str:kind>.<str:fmt>", xv.import_template, name="import_template"),
+    path("xuat-so-a0/<str:uid>/", xv.register_export, name="register_export"),
+]

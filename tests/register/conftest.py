@@ -9,6 +9,7 @@ from danso.register.services import create_household, record, slip_for
 from danso.register.validation import Change
 
 D = datetime.date
+TODAY = D(2026, 11, 1)
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def person_data(name, sex, born, **extra):
 def enter(village):
     """Record changes on the village's slip for the month of the first change."""
 
-    def enter(*changes, user=None, today=D(2026, 11, 1)):
+    def enter(*changes, user=None, today=TODAY):
         slip = slip_for(village, f"{changes[0].occurred_on:%Y%m}")
         return record(slip, list(changes), user=user, today=today)[0]
 
@@ -43,14 +44,35 @@ def enter(village):
 def couple(household, enter):
     """Husband and wife entered in the register on 1 January 2024, married, no children."""
     (husband,) = enter(
-        Change("registration", D(2024, 1, 1), household, person_data=person_data(
-            "Y Bhin Niê", codes.MALE, D(1990, 5, 1), relationship=codes.HEAD,
-            ethnicity="12", marital_status=codes.MARRIED)),
-    )  # fmt: skip
+        Change(
+            "registration",
+            D(2024, 1, 1),
+            household,
+            person_data=person_data(
+                "Y Bhin Niê",
+                codes.MALE,
+                D(1990, 5, 1),
+                relationship=codes.HEAD,
+                ethnicity="12",
+                marital_status=codes.MARRIED,
+            ),
+        ),
+    )
     (wife,) = enter(
-        Change("registration", D(2024, 1, 1), household, other_person=husband.person,
-               person_data=person_data("H'Hen Mlô", codes.FEMALE, D(1994, 3, 8),
-                                       relationship="2", ethnicity="12",
-                                       marital_status=codes.MARRIED, prior_live_births=1)),
-    )  # fmt: skip
+        Change(
+            "registration",
+            D(2024, 1, 1),
+            household,
+            other_person=husband.person,
+            person_data=person_data(
+                "H'Hen Mlô",
+                codes.FEMALE,
+                D(1994, 3, 8),
+                relationship="2",
+                ethnicity="12",
+                marital_status=codes.MARRIED,
+                prior_live_births=1,
+            ),
+        ),
+    )
     return husband.person, wife.person

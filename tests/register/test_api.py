@@ -30,19 +30,42 @@ def test_collaborator_records_and_officer_accepts(people, village, bearer):
     ctv, officer = bearer(people["ctv"]), bearer(people["officer"])
     household = post(ctv, "/api/v1/households", {"village": village.uid, "number": "7"}).json()
     url = f"/api/v1/villages/{village.uid}/slips/202501/events"
-    response = post(ctv, url, [
-        {"kind": "registration", "occurred_on": "2025-01-02", "household": household["id"],
-         "person_data": {"full_name": "Nguyễn Thị Lan", "sex": "2", "date_of_birth": "1995-04-01",
-                         "relationship": "1", "marital_status": "2"}},
-    ])  # fmt: skip
+    response = post(
+        ctv,
+        url,
+        [
+            {
+                "kind": "registration",
+                "occurred_on": "2025-01-02",
+                "household": household["id"],
+                "person_data": {
+                    "full_name": "Nguyễn Thị Lan",
+                    "sex": "2",
+                    "date_of_birth": "1995-04-01",
+                    "relationship": "1",
+                    "marital_status": "2",
+                },
+            },
+        ],
+    )
     assert response.status_code == 201, response.content
     (event,) = response.json()
     person_id = event["person"]
     assert event["is_accepted"] is False
-    response = post(ctv, url, [
-        {"kind": "method_start", "occurred_on": "2025-01-10", "household": household["id"],
-         "person": person_id, "method": "1", "place": "1"},
-    ])  # fmt: skip
+    response = post(
+        ctv,
+        url,
+        [
+            {
+                "kind": "method_start",
+                "occurred_on": "2025-01-10",
+                "household": household["id"],
+                "person": person_id,
+                "method": "1",
+                "place": "1",
+            },
+        ],
+    )
     assert response.status_code == 201
     slip_id = response.json()[0]["slip"]
     assert post(ctv, f"/api/v1/slips/{slip_id}/submit", {}).status_code == 200
@@ -65,17 +88,39 @@ def test_a_batch_with_a_bad_change_keeps_nothing(people, village, bearer):
     ctv = bearer(people["ctv"])
     household = post(ctv, "/api/v1/households", {"village": village.uid, "number": "8"}).json()
     url = f"/api/v1/villages/{village.uid}/slips/202501/events"
-    response = post(ctv, url, [
-        {"kind": "registration", "occurred_on": "2025-01-02", "household": household["id"],
-         "person_data": {"full_name": "Trần Văn A", "sex": "1", "date_of_birth": "1990-01-01"}},
-        {"kind": "pregnancy", "occurred_on": "2025-01-03", "household": household["id"],
-         "person": 999999, "outcome": "1"},
-    ])  # fmt: skip
+    response = post(
+        ctv,
+        url,
+        [
+            {
+                "kind": "registration",
+                "occurred_on": "2025-01-02",
+                "household": household["id"],
+                "person_data": {
+                    "full_name": "Trần Văn A",
+                    "sex": "1",
+                    "date_of_birth": "1990-01-01",
+                },
+            },
+            {
+                "kind": "pregnancy",
+                "occurred_on": "2025-01-03",
+                "household": household["id"],
+                "person": 999999,
+                "outcome": "1",
+            },
+        ],
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"index": 1, "field": "person", "code": "not_found",
-         "message": response.json()["errors"][0]["message"], "severity": "error"},
-    ]  # fmt: skip
+        {
+            "index": 1,
+            "field": "person",
+            "code": "not_found",
+            "message": response.json()["errors"][0]["message"],
+            "severity": "error",
+        },
+    ]
     assert not Person.objects.exists() and not Event.objects.exists()
 
 
@@ -103,10 +148,18 @@ def test_missing_slips_of_the_month(people, village, bearer):
     officer = bearer(people["officer"])
     ctv = bearer(people["ctv"])
     household = post(ctv, "/api/v1/households", {"village": village.uid, "number": "1"}).json()
-    post(ctv, f"/api/v1/villages/{village.uid}/slips/202502/events", [
-        {"kind": "registration", "occurred_on": "2025-02-02", "household": household["id"],
-         "person_data": {"full_name": "Lê Văn B", "sex": "1", "date_of_birth": "1980-01-01"}},
-    ])  # fmt: skip
+    post(
+        ctv,
+        f"/api/v1/villages/{village.uid}/slips/202502/events",
+        [
+            {
+                "kind": "registration",
+                "occurred_on": "2025-02-02",
+                "household": household["id"],
+                "person_data": {"full_name": "Lê Văn B", "sex": "1", "date_of_birth": "1980-01-01"},
+            },
+        ],
+    )
     url = f"/api/v1/communes/{village.parent.uid}/missing-slips"
     missing = officer.get(url, {"period": "202502"}).json()
     assert {(m["name"], m["status"]) for m in missing} == {("Thôn 1", "open"), ("Thôn 2", "none")}
@@ -121,10 +174,18 @@ def test_a_refused_batch_leaves_no_empty_slip(people, village, bearer):
 
     ctv = bearer(people["ctv"])
     household = post(ctv, "/api/v1/households", {"village": village.uid, "number": "5"}).json()
-    response = post(ctv, f"/api/v1/villages/{village.uid}/slips/202503/events", [
-        {"kind": "registration", "occurred_on": "2025-03-02", "household": household["id"],
-         "person_data": {"full_name": "Y", "sex": "1", "date_of_birth": "2030-01-01"}},
-    ])  # fmt: skip
+    response = post(
+        ctv,
+        f"/api/v1/villages/{village.uid}/slips/202503/events",
+        [
+            {
+                "kind": "registration",
+                "occurred_on": "2025-03-02",
+                "household": household["id"],
+                "person_data": {"full_name": "Y", "sex": "1", "date_of_birth": "2030-01-01"},
+            },
+        ],
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "date_in_future"
     assert not Slip.objects.exists()

@@ -41,18 +41,31 @@ def test_registration_creates_persons_pending_until_the_slip_is_accepted(couple,
 def test_birth_order_is_derived_from_the_mothers_history(couple, household, enter, village):
     husband, wife = couple
     (birth,) = enter(
-        Change("birth", D(2024, 6, 10), household, other_person=wife, place="1",
-               person_data=person_data("Y Khoa Niê", codes.MALE, D(2024, 6, 10),
-                                       relationship="3", ethnicity="12")),
-    )  # fmt: skip
+        Change(
+            "birth",
+            D(2024, 6, 10),
+            household,
+            other_person=wife,
+            place="1",
+            person_data=person_data(
+                "Y Khoa Niê", codes.MALE, D(2024, 6, 10), relationship="3", ethnicity="12"
+            ),
+        ),
+    )
     assert birth.birth_order == 2  # one live birth before she entered the register
     assert birth.age == 30  # the mother's age at the birth
     assert birth.sex == codes.MALE
     with pytest.raises(RegisterError) as refused:
         enter(
-            Change("birth", D(2025, 9, 1), household, other_person=wife, birth_order=2,
-                   person_data=person_data("H'Mai Niê", codes.FEMALE, D(2025, 9, 1))),
-        )  # fmt: skip
+            Change(
+                "birth",
+                D(2025, 9, 1),
+                household,
+                other_person=wife,
+                birth_order=2,
+                person_data=person_data("H'Mai Niê", codes.FEMALE, D(2025, 9, 1)),
+            ),
+        )
     assert [(p.field, p.code) for p in refused.value.problems] == [
         ("birth_order", "birth_order_inconsistent")
     ]

@@ -62,9 +62,11 @@ def test_population_looks_like_vietnam(population):
         Q(end__isnull=True) | Q(end__gt=mid)
     )
     women = residents.filter(
-        sex="2", date_of_birth__lte=datetime.date(2009, 7, 1),
-        date_of_birth__gt=datetime.date(1974, 7, 1), person__in=married.values("person"),
-    )  # fmt: skip
+        sex="2",
+        date_of_birth__lte=datetime.date(2009, 7, 1),
+        date_of_birth__gt=datetime.date(1974, 7, 1),
+        person__in=married.values("person"),
+    )
     users = MethodSpell.objects.filter(start__lte=mid).filter(Q(end__isnull=True) | Q(end__gt=mid))
     cpr = women.filter(person__in=users.values("person")).count() / women.count()
     assert 0.6 <= cpr <= 0.75
@@ -75,21 +77,23 @@ def test_population_looks_like_vietnam(population):
 def test_generated_spells_match_the_online_derivation(population):
     sample = list(
         Person.objects.filter(
-            pk__in=Event.objects.filter(kind__in=["death", "method_stop", "birth", "divorce"])
-            .values("person")
+            pk__in=Event.objects.filter(
+                kind__in=["death", "method_stop", "birth", "divorce"]
+            ).values("person")
         ).order_by("pk")[:60]
-    )  # fmt: skip
+    )
     sample += list(Person.objects.filter(children__isnull=False).order_by("pk")[:20])
 
     def spells(person):
         return (
-            sorted(Residence.objects.filter(person=person).values_list("start", "end",
-                                                                       "counted_from")),
-            sorted(MaritalSpell.objects.filter(person=person).values_list("start", "end",
-                                                                          "status")),
-            sorted(MethodSpell.objects.filter(person=person).values_list("start", "end",
-                                                                         "method")),
-        )  # fmt: skip
+            sorted(
+                Residence.objects.filter(person=person).values_list("start", "end", "counted_from")
+            ),
+            sorted(
+                MaritalSpell.objects.filter(person=person).values_list("start", "end", "status")
+            ),
+            sorted(MethodSpell.objects.filter(person=person).values_list("start", "end", "method")),
+        )
 
     for person in sample:
         generated = spells(person)

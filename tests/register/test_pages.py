@@ -25,16 +25,34 @@ def test_collaborator_path_from_household_to_accepted_slip(village, ctv, officer
     url = f"/so-a0/ho/{household.pk}/ghi/"
     page = ctv.get(url).content.decode()
     assert "<h1>Ghi thay đổi</h1>" in page
-    response = ctv.post(url, {
-        "kind": "registration", "occurred_on": "05/01/2025", "full_name": "Hoàng Thị Mai",
-        "sex": "2", "date_of_birth": "12/03/1998", "relationship": "1", "ethnicity": "01",
-        "marital_status": "1", "intends_to_stay": "on", "period": "202501",
-    })  # fmt: skip
+    response = ctv.post(
+        url,
+        {
+            "kind": "registration",
+            "occurred_on": "05/01/2025",
+            "full_name": "Hoàng Thị Mai",
+            "sex": "2",
+            "date_of_birth": "12/03/1998",
+            "relationship": "1",
+            "ethnicity": "01",
+            "marital_status": "1",
+            "intends_to_stay": "on",
+            "period": "202501",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[-2000:]
     person = Person.objects.get(full_name="Hoàng Thị Mai")
     # A woman cannot have a vasectomy: refused with a message, nothing recorded.
-    response = ctv.post(url, {"kind": "method_start", "occurred_on": "06/01/2025",
-                              "person": person.pk, "method": "2", "period": "202501"})  # fmt: skip
+    response = ctv.post(
+        url,
+        {
+            "kind": "method_start",
+            "occurred_on": "06/01/2025",
+            "person": person.pk,
+            "method": "2",
+            "period": "202501",
+        },
+    )
     assert response.status_code == 200
     assert Event.objects.count() == 1
     slip = Slip.objects.get()
@@ -56,16 +74,29 @@ def test_collaborator_path_from_household_to_accepted_slip(village, ctv, officer
 def test_officer_cancels_an_accepted_entry_with_a_reason(village, ctv, officer):
     ctv.post(f"/so-a0/thon/{village.uid}/", {"number": "1", "kind": "1"})
     household = Household.objects.get()
-    ctv.post(f"/so-a0/ho/{household.pk}/ghi/", {
-        "kind": "registration", "occurred_on": "05/01/2025", "full_name": "Đỗ Văn Tâm",
-        "sex": "1", "date_of_birth": "12/03/1950", "relationship": "1", "period": "202501",
-        "intends_to_stay": "on",
-    })  # fmt: skip
+    ctv.post(
+        f"/so-a0/ho/{household.pk}/ghi/",
+        {
+            "kind": "registration",
+            "occurred_on": "05/01/2025",
+            "full_name": "Đỗ Văn Tâm",
+            "sex": "1",
+            "date_of_birth": "12/03/1950",
+            "relationship": "1",
+            "period": "202501",
+            "intends_to_stay": "on",
+        },
+    )
     person = Person.objects.get()
-    ctv.post(f"/so-a0/ho/{household.pk}/ghi/", {
-        "kind": "elderly_check", "occurred_on": "07/01/2025", "person": person.pk,
-        "period": "202501",
-    })  # fmt: skip
+    ctv.post(
+        f"/so-a0/ho/{household.pk}/ghi/",
+        {
+            "kind": "elderly_check",
+            "occurred_on": "07/01/2025",
+            "person": person.pk,
+            "period": "202501",
+        },
+    )
     slip = Slip.objects.get()
     ctv.post(f"/phieu/{slip.pk}/", {"action": "submit"})
     officer.post(f"/phieu/{slip.pk}/", {"action": "accept"})

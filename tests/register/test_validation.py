@@ -40,9 +40,14 @@ def test_mother_outside_10_to_60(household, enter, couple):
     _, wife = couple
     found, problems = refused(
         enter,
-        Change("birth", D(2004, 1, 1), household, other_person=wife,
-               person_data=person_data("Bé", codes.FEMALE, D(2004, 1, 1))),
-    )  # fmt: skip
+        Change(
+            "birth",
+            D(2004, 1, 1),
+            household,
+            other_person=wife,
+            person_data=person_data("Bé", codes.FEMALE, D(2004, 1, 1)),
+        ),
+    )
     assert found == [(0, "mother", "mother_age")]
     assert "9" in problems[0].message
 
@@ -64,15 +69,23 @@ def test_sex_checks(couple, household, enter):
 
 def test_child_marriage_is_recorded_with_a_flag(household, enter):
     (girl,) = enter(
-        Change("registration", D(2024, 1, 1), household,
-               person_data=person_data("Lò Thị Xuân", codes.FEMALE, D(2007, 2, 1))),
-    )  # fmt: skip
+        Change(
+            "registration",
+            D(2024, 1, 1),
+            household,
+            person_data=person_data("Lò Thị Xuân", codes.FEMALE, D(2007, 2, 1)),
+        ),
+    )
     (marriage,) = enter(Change("marriage", D(2024, 9, 1), household, person=girl.person))
     assert marriage.is_child_marriage
     (adult,) = enter(
-        Change("registration", D(2024, 1, 1), household,
-               person_data=person_data("Lò Văn Sáng", codes.MALE, D(2000, 2, 1))),
-    )  # fmt: skip
+        Change(
+            "registration",
+            D(2024, 1, 1),
+            household,
+            person_data=person_data("Lò Văn Sáng", codes.MALE, D(2000, 2, 1)),
+        ),
+    )
     (marriage,) = enter(Change("marriage", D(2024, 9, 1), household, person=adult.person))
     assert not marriage.is_child_marriage
 
@@ -89,9 +102,13 @@ def test_dying_twice_and_events_after_death(couple, household, enter):
 def test_duplicate_person_in_household(couple, household, enter):
     found, problems = refused(
         enter,
-        Change("move_in", D(2024, 5, 1), household,
-               person_data=person_data("y bhin  niê", codes.MALE, D(1990, 5, 1))),
-    )  # fmt: skip
+        Change(
+            "move_in",
+            D(2024, 5, 1),
+            household,
+            person_data=person_data("y bhin  niê", codes.MALE, D(1990, 5, 1)),
+        ),
+    )
     assert found == [(0, "person.full_name", "duplicate_person")]
 
 
