@@ -87,8 +87,10 @@ def demo(
     serve_after: bool = typer.Option(True, "--serve/--no-serve", help="serve the web UI after"),
     host: str = "127.0.0.1",
     port: int = 8000,
+    people: int = typer.Option(20000, help="size of the generated population of Đắk Lắk"),
 ) -> None:
-    """Migrate, load org units, create demo users and data, then serve the web UI."""
+    """Migrate, load org units, create demo users and data, generate a population of the demo
+    province (once), then serve the web UI."""
     _setup_django()
     from django.conf import settings
 
@@ -98,6 +100,14 @@ def demo(
     _migrate()
     _load_units()
     logins = create_demo()
+    from danso.register.models import Household
+
+    if people and not Household.objects.filter(province_code="66").exists():
+        summary = _generate("66", people, 5, 1)
+        console.print(
+            f"Generated {summary.persons:,} persons and {summary.events:,} events in "
+            f"{summary.seconds:.1f} s ({summary.rows_per_second:,.0f} rows/s)."
+        )
     if logins:
         table = Table(title="Demo logins (shown once; passwords are stored hashed)")
         for column in ("username", "password", "role", "unit"):
@@ -246,6 +256,41 @@ def _generate(province: str, people: int, years: int, seed: int):
             progress.update(tasks[label], completed=done, total=total)
 
         return run(province, people, years, seed, progress=advance)
+
+
+bench_app = typer.Typer(help="Benchmarks that print measured figures (docs/benchmarks.md).")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    rows: int = typer.Option(100000, help="rows of the persons file to import"),
+    requests: int = typer.Option(3000, help="API event submissions"),
+    concurrency: int = typer.Option(8, help="concurrent API clients"),
+) -> None:
+    """Bulk import rows/s and API event submissions/s with p50/p99, on a bench database."""
+    _setup_django()
+    import subprocess
+
+    from danso.bench.ingest import bench_database_url
+
+    url = bench_database_url()
+    env = {**os.environ, "DANSO_DATABASE_URL": url}
+    console.print(f"Bench database: {url}")
+    command = [sys.executable, "-m", "danso.cli", "bench", "ingest-run", "--rows", str(rows),
+               "--requests", str(requests), "--concurrency", str(concurrency)]  # fmt: skip
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@bench_app.command("ingest-run", hidden=True)
+def bench_ingest_run(rows: int = 100000, requests: int = 3000, concurrency: int = 8) -> None:
+    _setup_django()
+    _migrate()
+    _load_units()
+    from danso.bench.ingest import run
+
+    figures = run(rows, requests, concurrency, print_=console.print)
+    console.print_json(data=figures)
 
 
 def main() -> None:

@@ -103,13 +103,17 @@ class RowError(Exception):
 
 
 def parse_date(value: str, column: str) -> datetime.date | None:
+    """dd/mm/yyyy (as officials write), yyyy-mm-dd (as spreadsheets export) or dd-mm-yyyy."""
     if not value:
         return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
+    parts = value.replace("-", "/").split("/")
+    try:
+        if len(parts) == 3 and len(parts[0]) == 4:
+            return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        if len(parts) == 3 and len(parts[2]) == 4:
+            return datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        pass
     raise RowError(column, "invalid_date", _("Not a date (dd/mm/yyyy or yyyy-mm-dd)."))
 
 

@@ -5,7 +5,6 @@ given by the caller (so related rows can point at each other before anything is 
 sequences are moved past them afterwards.
 """
 
-import datetime
 import json
 
 from django.db import connection, models
@@ -28,6 +27,12 @@ class BulkTable:
                 self._defaults[f.attname] = ""
         self._json = {f.attname for f in self.fields if isinstance(f, models.JSONField)}
         self._names = [f.attname for f in self.fields]
+        # SQLite takes dates as text: convert just those columns, once, when a row is added.
+        self._sqlite = connection.vendor == "sqlite"
+        self._datetimes = {f.attname for f in self.fields if isinstance(f, models.DateTimeField)}
+        self._dates = {
+            f.attname for f in self.fields if isinstance(f, models.DateField)
+        } - self._datetimes
         self.next_id = (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
 
     def new_id(self) -> int:
@@ -39,6 +44,12 @@ class BulkTable:
         row = {**self._defaults, **values}
         for name in self._json:
             row[name] = json.dumps(row[name], ensure_ascii=False, default=str)
+        if self._sqlite:
+            ops = connection.ops
+            for name in self._dates:
+                row[name] = ops.adapt_datefield_value(row[name])
+            for name in self._datetimes:
+                row[name] = ops.adapt_datetimefield_value(row[name])
         self.rows.append(tuple(row[name] for name in self._names))
         return values["id"]
 
@@ -57,7 +68,7 @@ class BulkTable:
                 marks = ", ".join(["%s"] * len(self.columns))
                 sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
                 for start in range(0, len(rows), 20000):
-                    cursor.executemany(sql, [_sqlite(r) for r in rows[start : start + 20000]])
+                    cursor.executemany(sql, rows[start : start + 20000])
         self.written += len(rows)
         return len(rows)
 
@@ -70,15 +81,3 @@ class BulkTable:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
             )
-
-
-def _sqlite(row: tuple) -> tuple:
-    ops = connection.ops
-    return tuple(
-        ops.adapt_datetimefield_value(v)
-        if isinstance(v, datetime.datetime)
-        else ops.adapt_datefield_value(v)
-        if isinstance(v, datetime.date)
-        else v
-        for v in row
-    )

@@ -9,6 +9,8 @@ search show) also takes pending events, marked as such.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from . import codes
 from .models import Event, EventKind, Household, MaritalSpell, MethodSpell, Person, Residence
 
@@ -184,38 +186,48 @@ class Fact:
     data: dict = field(default_factory=dict)
     household_id: int | None = None
     method: str = ""
+    is_accepted: bool = True
 
 
 SPOUSE_KINDS = [EventKind.MARRIAGE, EventKind.REGISTRATION, EventKind.MOVE_IN]
 
 
+def _partner(event: Event, person_id: int) -> int | None:
+    return event.other_person_id if event.person_id == person_id else event.person_id
+
+
 def spouses_of(person: Person) -> set[int]:
     """Ids of everyone recorded as this person's spouse, from either side: a marriage, or an
     entry in the register (registration, move in) that named the spouse."""
-    links = Event.objects.filter(kind__in=SPOUSE_KINDS, is_superseded=False)
-    named = links.filter(person=person).values_list("other_person", flat=True)
-    naming = links.filter(other_person=person).values_list("person", flat=True)
-    return {pk for pk in [*named, *naming] if pk}
+    links = Event.objects.filter(
+        Q(person=person) | Q(other_person=person), kind__in=SPOUSE_KINDS, is_superseded=False
+    ).only("person_id", "other_person_id")
+    return {pk for pk in (_partner(e, person.pk) for e in links) if pk}
 
 
 def events_for(person: Person, *, accepted_only: bool, until: datetime.date | None = None):
-    own = Event.objects.filter(person=person, is_superseded=False)
-    spouse_deaths = Event.objects.filter(
-        kind=EventKind.DEATH, is_superseded=False, person__in=spouses_of(person)
+    """The person's own events and the facts from others' events that change them, in order.
+
+    Two queries: everything that names the person, then the deaths of their spouses.
+    """
+    rows = list(
+        Event.objects.filter(Q(person=person) | Q(other_person=person), is_superseded=False)
     )
-    births = Event.objects.filter(kind=EventKind.BIRTH, other_person=person, is_superseded=False)
-    if accepted_only:
-        own, spouse_deaths, births = (
-            q.filter(is_accepted=True) for q in (own, spouse_deaths, births)
-        )
-    if until:
-        own, spouse_deaths, births = (
-            q.filter(occurred_on__lte=until) for q in (own, spouse_deaths, births)
-        )
-    own = [e for e in own if e.kind != EventKind.VOID]
-    pseudo = [Fact("spouse_death", e.occurred_on, e.pk) for e in spouse_deaths]
-    pseudo += [Fact("mother_of_birth", e.occurred_on, e.pk) for e in births]
-    return sorted(own + pseudo, key=lambda e: (e.occurred_on, e.pk))
+    own = [e for e in rows if e.person_id == person.pk and e.kind != EventKind.VOID]
+    spouses = {_partner(e, person.pk) for e in rows if e.kind in SPOUSE_KINDS and e.other_person_id}
+    facts = [
+        Fact("mother_of_birth", e.occurred_on, e.pk, is_accepted=e.is_accepted)
+        for e in rows
+        if e.kind == EventKind.BIRTH and e.other_person_id == person.pk
+    ]
+    if spouses:
+        deaths = Event.objects.filter(kind=EventKind.DEATH, is_superseded=False,
+                                      person__in=spouses)  # fmt: skip
+        facts += [Fact("spouse_death", e.occurred_on, e.pk, is_accepted=e.is_accepted)
+                  for e in deaths]  # fmt: skip
+    events = [e for e in own + facts if (e.is_accepted or not accepted_only)
+              and (until is None or e.occurred_on <= until)]  # fmt: skip
+    return sorted(events, key=lambda e: (e.occurred_on, e.pk))
 
 
 def replay(events) -> History:
@@ -232,7 +244,8 @@ def state_as_of(person: Person, day: datetime.date) -> dict:
 
 def rebuild(person: Person) -> None:
     """Recompute a person's projection and spells from their events."""
-    everything = replay(events_for(person, accepted_only=False))
+    events = events_for(person, accepted_only=False)
+    everything = replay(events)
     for name, value in everything.attrs.items():
         setattr(person, name, _date(value) if name == "date_of_birth" else value)
     if everything.household_id and everything.household_id != person.household_id:
@@ -240,7 +253,7 @@ def rebuild(person: Person) -> None:
         person.household = household
         person.place_in(household.village)
     person.died_on, person.left_on = everything.died_on, everything.left_on
-    accepted = replay(events_for(person, accepted_only=True))
+    accepted = replay([e for e in events if e.is_accepted])
     person.is_pending = not accepted.residences
     person.save()
     write_spells(person, accepted)

@@ -16,7 +16,7 @@ from danso.orgunits.models import Level, OrgUnit
 
 from . import codes
 from .models import Event, EventKind, Household, Person, Slip
-from .projection import ENTRY_KINDS, events_for, rebuild, replay, spouses_of
+from .projection import ENTRY_KINDS, EXIT_KINDS, events_for, rebuild, replay, spouses_of
 from .validation import Change, Problem, age_on, check
 
 
@@ -28,6 +28,18 @@ class RegisterError(Exception):
 
 def _fail(field: str, code: str, message: str):
     raise RegisterError([Problem(field, code, message)])
+
+
+# Kinds whose checks need the person's state before the change (see validation).
+NEEDS_STATE = {
+    EventKind.METHOD_STOP, EventKind.METHOD_START, EventKind.MARRIAGE, EventKind.DIVORCE,
+    EventKind.CHANGE, EventKind.BIRTH,
+}  # fmt: skip
+# Kinds that change a person's projection or spells (see projection.History.apply).
+CHANGES_STATE = ENTRY_KINDS | EXIT_KINDS | {
+    EventKind.MOVE_WITHIN, EventKind.CHANGE, EventKind.MARRIAGE, EventKind.DIVORCE,
+    EventKind.METHOD_START, EventKind.METHOD_STOP, EventKind.VOID,
+}  # fmt: skip
 
 
 def period_of(day: datetime.date) -> str:
@@ -96,7 +108,7 @@ def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[li
         for person in (change.person, change.other_person):
             if person is not None:
                 person.refresh_from_db()  # an earlier change of the batch may have moved it
-        state = _state(change.person, change.occurred_on)
+        state = _state(change.person, change.occurred_on) if change.kind in NEEDS_STATE else {}
         if change.kind == EventKind.BIRTH and change.other_person:
             state["mother_live_births"] = _state(change.other_person, change.occurred_on)[
                 "live_births"
@@ -175,7 +187,10 @@ def _iso(value) -> str:
 
 def _rebuild_around(event: Event) -> None:
     """Rebuild everyone an event touches: the person, the mother of a birth, the spouse of a
-    marriage, and the widowed spouse of a death."""
+    marriage, and the widowed spouse of a death. Events that change no state (screenings,
+    checks, pregnancies) leave projections and spells as they were."""
+    if event.kind not in CHANGES_STATE and not event.supersedes_id:
+        return
     people = {event.person_id, event.other_person_id}
     if event.kind == EventKind.DEATH:
         people |= spouses_of(event.person)

@@ -18,6 +18,7 @@ from .models import EventKind, Household, Person
 from .projection import ENTRY_KINDS
 
 MOTHER_AGE_RANGE = (10, 60)
+RECORDABLE_KINDS = frozenset(EventKind.values) - {EventKind.VOID.value}
 LEGAL_MARRIAGE_AGE = {codes.MALE: 20, codes.FEMALE: 18}
 ELDERLY_AGE = 60
 # Province codes that start a citizen ID: the 63 pre-2025 GSO province codes (3 digits).
@@ -173,7 +174,7 @@ class Checker:
 
     def run(self) -> list[Problem]:
         c = self.c
-        if c.kind not in EventKind.values or c.kind == EventKind.VOID:
+        if c.kind not in RECORDABLE_KINDS:
             self.error("kind", "invalid_kind", _("Unknown kind of change."))
             return self.problems
         if c.occurred_on > self.today:
