@@ -257,6 +257,10 @@ class Event(Scoped):
         return f"{self.get_kind_display()} {self.occurred_on:%d/%m/%Y}"
 
     @property
+    def method_label(self) -> str:
+        return codes.METHOD.label(self.method) if self.method else ""
+
+    @property
     def counts(self) -> bool:
         return self.is_accepted and not self.is_superseded
 

@@ -25,7 +25,7 @@ class ImportForm(forms.Form):
         label=gettext_lazy("What the file holds"),
         choices=[
             ("persons", gettext_lazy("Persons entering the register")),
-            ("events", gettext_lazy("Changes")),
+            ("events", gettext_lazy("Changes recorded on slips")),
         ],
     )
     unit = forms.CharField(label=gettext_lazy("Commune or village (identifier)"), max_length=40)

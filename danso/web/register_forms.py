@@ -12,7 +12,7 @@ BLANK = [("", "—")]
 # Which fields each kind shows; the form's script reads this from data attributes.
 KIND_FIELDS = {
     "registration": ["new_person", "spouse", "arrival"],
-    "birth": ["new_person", "mother", "place", "birth_order"],
+    "birth": ["newborn_person", "mother", "delivery", "birth_order"],
     "move_in": ["new_person", "spouse", "arrival", "origin"],
     "newborn_screening": ["person", "newborn", "place"],
     "death": ["person"],
@@ -95,6 +95,9 @@ class ChangeForm(forms.Form):
         label=_("Household moved to"), required=False, coerce=int, empty_value=None
     )
     place = forms.ChoiceField(label=_("Place"), required=False, choices=_codes(codes.SERVICE_PLACE))
+    delivery_place = forms.ChoiceField(
+        label=_("Place of delivery"), required=False, choices=_codes(codes.PLACE_OF_DELIVERY)
+    )
     birth_order = forms.IntegerField(
         label=_("Child number (of the mother)"), min_value=1, max_value=30, required=False
     )
@@ -141,6 +144,11 @@ class ChangeForm(forms.Form):
             "person": d["person"] if "person" in shown else None,
             "data": {},
         }
+        if "newborn_person" in shown:
+            keys = ["full_name", "sex", "date_of_birth", "relationship", "ethnicity"]
+            payload["person_data"] = {k: d[k] for k in keys if d.get(k) not in (None, "")}
+        if "delivery" in shown:
+            payload["place"] = d["delivery_place"]
         if "new_person" in shown:
             keys = [
                 "full_name",
