@@ -161,7 +161,7 @@ def serve(
 
 @app.command("import")
 def import_file(
-    kind: str = typer.Argument(..., help="persons or events"),
+    kind: str = typer.Argument(..., help="households, persons or events"),
     path: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or XLSX file"),
     unit: str = typer.Option(..., help="identifier of the commune or village, e.g. C24211"),
     user: str = typer.Option(..., help="username the import is recorded as"),
@@ -175,8 +175,8 @@ def import_file(
     from danso.exchange.jobs import run_job
     from danso.exchange.models import ImportJob
 
-    if kind not in ("persons", "events"):
-        raise typer.BadParameter("persons or events", param_hint="KIND")
+    if kind not in ("households", "persons", "events"):
+        raise typer.BadParameter("households, persons or events", param_hint="KIND")
     account = User.objects.get(username=user)
     target = get_visible_unit_or_404(account, unit)
     if not can_record(account, target.path) or (accept and not can_review(account, target.path)):
@@ -236,6 +236,13 @@ def generate(
     """Generate a realistic synthetic population as register events (see docs/register.md)."""
     _setup_django()
     _migrate()
+    from danso.orgunits.models import OrgUnit
+
+    if not OrgUnit.objects.filter(uid="VN").exists():
+        _load_units()
+    if not OrgUnit.objects.filter(uid=f"P{province}").exists():
+        console.print(f"No current province with code {province} (e.g. 66 for Đắk Lắk).")
+        raise typer.Exit(2)
     summary = _generate(province, people, years, seed)
     console.print(
         f"{summary.persons:,} persons in {summary.households:,} households and "

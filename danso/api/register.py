@@ -41,6 +41,11 @@ class HouseholdIn(Schema):
     kind: str = "1"
 
 
+class PovertyIn(Schema):
+    year: int
+    status: str
+
+
 class HouseholdOut(Schema):
     id: int
     village: str
@@ -48,10 +53,15 @@ class HouseholdOut(Schema):
     address: str
     kind: str
     head_name: str
+    poverty: dict[int, str]
 
     @staticmethod
     def resolve_village(obj) -> str:
         return obj.village.uid
+
+    @staticmethod
+    def resolve_poverty(obj) -> dict[int, str]:
+        return {p.year: p.status for p in obj.poverty.all()}
 
 
 class PersonOut(Schema):
@@ -193,7 +203,9 @@ def _problems(problems) -> Status:
 @router.get("/households", response=list[HouseholdOut])
 @paginate
 def list_households(request, village: str | None = None, q: str | None = None):
-    households = scoped(request.auth, Household.objects.select_related("village"))
+    households = scoped(
+        request.auth, Household.objects.select_related("village").prefetch_related("poverty")
+    )
     if village:
         households = households.filter(village=get_visible_unit_or_404(request.auth, village))
     if q:
@@ -222,6 +234,19 @@ def create_household(request, payload: HouseholdIn):
 @router.get("/households/{household_id}", response=HouseholdOut)
 def get_household(request, household_id: int):
     return get_object_or_404(scoped(request.auth, Household.objects.all()), pk=household_id)
+
+
+@router.put("/households/{household_id}/poverty", response={200: HouseholdOut, 422: ProblemsOut})
+def set_poverty(request, household_id: int, payload: PovertyIn):
+    """Poverty status for a year: 0 neither, 1 poor, 2 near-poor."""
+    household = get_object_or_404(scoped(request.auth, Household.objects.all()), pk=household_id)
+    if not can_record(request.auth, household.ou_path):
+        raise HttpError(403, "You may not change this household")
+    try:
+        services.set_poverty(household, payload.year, payload.status)
+    except services.RegisterError as err:
+        return _problems(err.problems)
+    return household
 
 
 @router.get("/households/{household_id}/members", response=list[dict])

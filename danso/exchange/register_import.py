@@ -37,6 +37,14 @@ from danso.register.projection import Fact, replay
 from danso.register.validation import Change, Checker, Problem
 from danso.text import fold
 
+HOUSEHOLD_COLUMNS = [
+    ("village", _("village identifier (e.g. C24211-01) or the village's code in the commune")),
+    ("household_number", _("household number (Hộ số); a new number creates the household")),
+    ("address", _("address")),
+    ("kind", _("1 family household, 2 collective household")),
+    ("poverty_year", _("year of the poverty status")),
+    ("poverty_status", _("0 neither, 1 poor, 2 near-poor")),
+]
 PERSON_COLUMNS = [
     ("village", _("village identifier (e.g. C24211-01) or the village's code in the commune")),
     ("household_number", _("household number (Hộ số); a new number creates the household")),
@@ -79,6 +87,8 @@ EVENT_COLUMNS = [
     ("to_household_number", _("move within the commune: household number moved to")),
 ]
 CODED = {
+    "kind": codes.HOUSEHOLD_KIND,
+    "poverty_status": codes.POVERTY,
     "sex": codes.SEX,
     "relationship": codes.RELATIONSHIP,
     "ethnicity": codes.ETHNICITY,
@@ -521,4 +531,73 @@ def _event_change(row: dict, villages: Villages) -> tuple[Change, OrgUnit]:
     return change, village
 
 
-IMPORTERS = {"persons": (import_persons, PERSON_COLUMNS), "events": (import_events, EVENT_COLUMNS)}
+def import_households(unit, file_rows, user=None, accept=False, today=None, progress=None):
+    """New households, and poverty status by year for new or existing ones."""
+    progress = progress or (lambda done, total: None)
+    header, rows = file_rows
+    result = ImportResult(total=len(rows))
+    result.errors = _missing_columns(header, HOUSEHOLD_COLUMNS, ["village", "household_number"])
+    if result.errors:
+        return result
+    villages = Villages(user, unit)
+    seen: dict[tuple, int] = {}
+    with transaction.atomic():
+        for done, (line, row) in enumerate(rows, start=1):
+            try:
+                village = villages.get(row.get("village", ""))
+                number = row.get("household_number", "").strip()
+                key = (village.pk, number)
+                household = Household.objects.filter(village=village, number=number).first()
+                if household is None:
+                    household = services.create_household(
+                        village,
+                        number=number,
+                        address=row.get("address", ""),
+                        kind=parse_code(row.get("kind", ""), "kind") or codes.FAMILY_HOUSEHOLD,
+                        user=user,
+                    )
+                    result.created += 1
+                elif key in seen and not row.get("poverty_year"):
+                    raise RowError(
+                        "household_number",
+                        "duplicate_in_file",
+                        _("This household is also on row %(row)s.") % {"row": seen[key]},
+                    )
+                seen.setdefault(key, line)
+                if row.get("poverty_year") or row.get("poverty_status"):
+                    year = parse_int(row.get("poverty_year", ""), "poverty_year")
+                    status = parse_code(row.get("poverty_status", ""), "poverty_status")
+                    if year is None or not status:
+                        raise RowError(
+                            "poverty_status",
+                            "required",
+                            _("Give both the year and the poverty status."),
+                        )
+                    services.set_poverty(household, year, status)
+            except RowError as err:
+                err.problem.index = line
+                result.errors.append(err.problem)
+            except services.RegisterError as err:
+                for p in err.problems:
+                    p.index, p.field = (
+                        line,
+                        {
+                            "number": "household_number",
+                            "status": "poverty_status",
+                            "year": "poverty_year",
+                        }.get(p.field, p.field),
+                    )
+                result.errors += err.problems
+            if done % 500 == 0:
+                progress(done, len(rows))
+        if result.errors:
+            transaction.set_rollback(True)
+            result.created = 0
+    return result
+
+
+IMPORTERS = {
+    "households": (import_households, HOUSEHOLD_COLUMNS),
+    "persons": (import_persons, PERSON_COLUMNS),
+    "events": (import_events, EVENT_COLUMNS),
+}

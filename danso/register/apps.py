@@ -9,9 +9,10 @@ class RegisterConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Event, Household, Slip
+        from .models import Event, Household, HouseholdPoverty, Slip
 
         # Persons and spells are projections of events, so auditing events covers them.
         auditlog.register(Household, exclude_fields=["search_text"])
         auditlog.register(Slip)
+        auditlog.register(HouseholdPoverty)
         auditlog.register(Event)

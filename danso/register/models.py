@@ -88,6 +88,9 @@ class HouseholdPoverty(models.Model):
     def __str__(self):
         return f"{self.year}: {codes.POVERTY.label(self.status)}"
 
+    def get_additional_data(self):
+        return {"ou_path": self.household.ou_path}
+
 
 class Person(Scoped):
     """Latest known state of a person (a projection of their events)."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from danso.orgunits.models import Level, OrgUnit
 
 from . import codes
-from .models import Event, EventKind, Household, Person, Slip
+from .models import Event, EventKind, Household, HouseholdPoverty, Person, Slip
 from .projection import ENTRY_KINDS, EXIT_KINDS, events_for, rebuild, replay, spouses_of
 from .validation import Change, Problem, age_on, check
 
@@ -71,6 +71,20 @@ def create_household(
     except IntegrityError:
         _fail("number", "duplicate_household", _("This household number is already used."))
     return household
+
+
+def set_poverty(household: Household, year: int, status: str) -> HouseholdPoverty:
+    """Poverty status of a household for a year (poor and near-poor households get free
+    contraceptives); setting it again replaces the year's status, and the audit log keeps the
+    previous one."""
+    if status not in codes.POVERTY.codes:
+        _fail("status", "invalid_code", _("Unknown code."))
+    if not 2000 <= year <= timezone.localdate().year + 1:
+        _fail("year", "invalid_year", _("The year is out of range."))
+    record, _created = HouseholdPoverty.objects.update_or_create(
+        household=household, year=year, defaults={"status": status}
+    )
+    return record
 
 
 def slip_for(village: OrgUnit, period: str) -> Slip:

@@ -24,6 +24,7 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What the file holds"),
         choices=[
+            ("households", gettext_lazy("Households and their poverty status")),
             ("persons", gettext_lazy("Persons entering the register")),
             ("events", gettext_lazy("Changes recorded on slips")),
         ],

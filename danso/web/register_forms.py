@@ -219,3 +219,8 @@ class ReviewForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
+
+
+class PovertyForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    status = forms.ChoiceField(label=_("Poverty status"), choices=codes.POVERTY.choices)

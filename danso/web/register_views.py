@@ -28,7 +28,14 @@ from danso.register.projection import state_as_of
 from danso.register.queries import households_as_of, missing_slips, timeline
 from danso.text import fold
 
-from .register_forms import KIND_FIELDS, ChangeForm, CorrectionForm, HouseholdForm, ReviewForm
+from .register_forms import (
+    KIND_FIELDS,
+    ChangeForm,
+    CorrectionForm,
+    HouseholdForm,
+    PovertyForm,
+    ReviewForm,
+)
 
 
 def _day(value: str | None) -> datetime.date:
@@ -115,6 +122,25 @@ def household_detail(request, pk):
             "can_record": can_record(request.user, household.ou_path),
         },
     )
+
+
+@login_required
+@require_POST
+def household_poverty(request, pk):
+    household = _household(request, pk)
+    if not can_record(request.user, household.ou_path):
+        raise PermissionDenied
+    form = PovertyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_poverty(household, form.cleaned_data["year"], form.cleaned_data["status"])
+            messages.success(request, _("Saved."))
+        except services.RegisterError as err:
+            for p in err.problems:
+                messages.error(request, p.message)
+    else:
+        messages.error(request, _("Enter a year and a status."))
+    return redirect("household", pk=household.pk)
 
 
 @login_required

@@ -31,6 +31,7 @@ urlpatterns += [
     path("so-a0/thon/<str:uid>/", rv.village_register, name="village_register"),
     path("so-a0/ho/<int:pk>/", rv.household_detail, name="household"),
     path("so-a0/ho/<int:pk>/ghi/", rv.record_change, name="record_change"),
+    path("so-a0/ho/<int:pk>/ngheo/", rv.household_poverty, name="household_poverty"),
     path("so-a0/nguoi/<int:pk>/", rv.person_detail, name="person"),
     path("so-a0/su-kien/<int:pk>/huy/", rv.cancel_event, name="cancel_event"),
     path("phieu/<int:pk>/", rv.slip_detail, name="slip"),

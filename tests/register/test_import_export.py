@@ -141,3 +141,37 @@ def test_export_register_as_of_a_date(village, officer, login):
     assert [r[3] for r in rows_out] == ["Nguyễn Văn Hùng", "Lê Thị Hoa", "Trần Thị Bé"]
     hoa = rows_out[1]
     assert hoa[5] == "Nữ" and hoa[10] == "Đang có vợ/chồng" and hoa[11] == "Vòng tránh thai"
+
+
+def test_households_file_with_poverty_status(village, officer, login):
+    from danso.exchange.register_import import import_households
+    from danso.register.models import HouseholdPoverty
+
+    good = (
+        "village,household_number,address,kind,poverty_year,poverty_status\n"
+        "01,101,Thôn 1,1,2025,1\n"
+        "01,101,,,2026,Hộ cận nghèo\n"
+        "01,102,Ký túc xá,2,,\n"
+    )
+    result = import_households(village.parent, rows(good), user=officer)
+    assert (result.errors, result.created) == ([], 2)
+    assert Household.objects.get(number="102").kind == "2"
+    assert dict(HouseholdPoverty.objects.values_list("year", "status")) == {2025: "1", 2026: "2"}
+    bad = (
+        "village,household_number,address,kind,poverty_year,poverty_status\n"
+        "01,103,,,2025,7\n"
+        "01,104,,,,1\n"
+        "01,101,,,,\n"
+    )
+    result = import_households(village.parent, rows(bad), user=officer)
+    assert [(e.index, e.field, e.code) for e in result.errors] == [
+        (2, "poverty_status", "invalid_code"),
+        (3, "poverty_status", "required"),
+    ]
+    assert not Household.objects.filter(number__in=["103", "104"]).exists()
+    # The household page sets a year's status too, and the API reads it back.
+    household = Household.objects.get(number="102")
+    client = login(officer)
+    client.post(f"/so-a0/ho/{household.pk}/ngheo/", {"year": "2025", "status": "2"})
+    answer = client.get(f"/api/v1/households/{household.pk}").json()
+    assert answer["poverty"] == {"2025": "2"}
