@@ -269,7 +269,11 @@ def correct(event: Event, change: Change | None, reason: str, user, today=None) 
     """
     if not reason.strip():
         _fail("reason", "required", _("Give the reason for the correction."))
-    event = Event.objects.select_for_update().select_related("slip", "person").get(pk=event.pk)
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("slip", "person")
+        .get(pk=event.pk)
+    )
     if event.is_superseded:
         _fail("event", "already_superseded", _("This entry has already been corrected."))
     if event.slip and not event.is_accepted and not event.slip.is_editable:
