@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "danso.audit",
     "danso.register",
     "danso.exchange",
+    "danso.statistics",
     "danso.api",
     "danso.web",
 ]

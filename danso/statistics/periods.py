@@ -1,0 +1,77 @@
+"""Reporting periods with DHIS2 identifiers: 202406 (month), 2024Q2, 2024S1, 2024 (year)."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+_PATTERNS = [
+    (re.compile(r"^(\d{4})(0[1-9]|1[0-2])$"), "month"),
+    (re.compile(r"^(\d{4})Q([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})S([12])$"), "half"),
+    (re.compile(r"^(\d{4})$"), "year"),
+]
+MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Period:
+    id: str
+    type: str
+    start: datetime.date  # first day
+    end: datetime.date  # last day: stocks are taken on it
+
+    @classmethod
+    def parse(cls, value: str) -> "Period":
+        for pattern, kind in _PATTERNS:
+            if m := pattern.match(value or ""):
+                year = int(m.group(1))
+                index = int(m.group(2)) if kind != "year" else 1
+                first_month = (index - 1) * MONTHS[kind] + 1 if kind != "month" else index
+                start = datetime.date(year, first_month, 1)
+                return cls(value, kind, start, _add_months(start, MONTHS[kind]) - _DAY)
+        raise PeriodError(
+            "A period is YYYYMM (month), YYYYQn (quarter), YYYYSn (half-year) or YYYY (year)."
+        )
+
+    @property
+    def label(self) -> str:
+        y = self.start.year
+        return {
+            "month": f"Tháng {self.start.month:02d}/{y}",
+            "quarter": f"Quý {(self.start.month - 1) // 3 + 1}/{y}",
+            "half": f"6 tháng {'đầu' if self.start.month == 1 else 'cuối'} năm {y}",
+            "year": f"Năm {y}",
+        }[self.type]
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def middle(self) -> datetime.date:
+        return self.start + datetime.timedelta(days=self.days // 2)
+
+    def previous(self) -> "Period":
+        return Period.parse(_period_id(self.type, self.start - _DAY))
+
+
+_DAY = datetime.timedelta(days=1)
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    return datetime.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def _period_id(kind: str, day: datetime.date) -> str:
+    if kind == "month":
+        return f"{day.year}{day.month:02d}"
+    if kind == "quarter":
+        return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    if kind == "half":
+        return f"{day.year}S{1 if day.month <= 6 else 2}"
+    return str(day.year)

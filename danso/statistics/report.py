@@ -1,0 +1,110 @@
+"""A report: a form's rows × its columns (the unit, then each child unit), with quality checks."""
+
+from dataclasses import dataclass
+
+from .compute import Figures, compute
+from .definitions import ELEMENTS, INDICATOR_BY_CODE
+from .forms import ReportForm, Row
+from .periods import Period
+
+
+@dataclass
+class Cell:
+    value: float | int | None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+@dataclass
+class Warning:
+    column: str
+    code: str
+    message: str
+
+
+@dataclass
+class Report:
+    form: ReportForm
+    figures: Figures
+    rows: list[tuple[Row, str, list[Cell]]]  # row, unit of measure, one cell per column
+    warnings: list[Warning]
+
+    @property
+    def columns(self):
+        return self.figures.columns
+
+
+def label_of(row: Row) -> str:
+    if row.label:
+        return row.label
+    element = ELEMENTS.get(row.code) or INDICATOR_BY_CODE[row.code]
+    return element.name
+
+
+def unit_of(row: Row) -> str:
+    element = ELEMENTS.get(row.code)
+    return element.unit if element else INDICATOR_BY_CODE[row.code].unit
+
+
+def _cell(figures: Figures, uid: str, code: str) -> Cell:
+    if code in INDICATOR_BY_CODE:
+        value, num, den = figures.indicator(uid, code)
+        decimals = INDICATOR_BY_CODE[code].decimals
+        return Cell(None if value is None else round(value, decimals), num, den)
+    return Cell(figures.value(uid, code))
+
+
+def build(form: ReportForm, unit, period: Period) -> Report:
+    figures = compute(unit, period, with_children=form.children_columns)
+    rows = [
+        (row, unit_of(row), [_cell(figures, c.uid, row.code) for c in figures.columns])
+        for row in form.rows
+    ]
+    return Report(form, figures, rows, quality_checks(form, figures))
+
+
+def quality_checks(form: ReportForm, figures: Figures) -> list[Warning]:
+    """Consistency warnings with the failing numbers (they never block a report)."""
+    warnings = []
+    for column in figures.columns:
+        v = lambda code, uid=column.uid: figures.value(uid, code)  # noqa: E731
+        name = column.name
+        if v("births_male") + v("births_female") != v("births"):
+            warnings.append(
+                Warning(
+                    name,
+                    "sex_sum",
+                    f"Nam {v('births_male')} + nữ "
+                    f"{v('births_female')} ≠ tổng số sinh {v('births')}",
+                )
+            )
+        total = None
+        for row in form.rows:
+            if row.code in INDICATOR_BY_CODE:
+                continue
+            if row.indent == 0:
+                total = row
+            elif total and v(row.code) > v(total.code):
+                warnings.append(
+                    Warning(
+                        name,
+                        "part_exceeds_total",
+                        f"{label_of(row)} ({v(row.code)}) > {label_of(total)} ({v(total.code)})",
+                    )
+                )
+        expected = v("residents_start") + v("births") - v("deaths") + v("moved_in") - v("moved_out")
+        if expected != v("residents"):
+            warnings.append(
+                Warning(
+                    name,
+                    "stock_identity",
+                    (
+                        f"Đầu kỳ {v('residents_start')} + sinh {v('births')} − chết "
+                        f"{v('deaths')} + đến {v('moved_in')} − đi {v('moved_out')} = "
+                        f"{expected}, nhưng cuối kỳ có {v('residents')} (chênh "
+                        f"{v('residents') - expected}: người mới đến chưa đủ 6 tháng, chuyển "
+                        "trong xã, hoặc thay đổi chưa được duyệt)"
+                    ),
+                )
+            )
+    return warnings

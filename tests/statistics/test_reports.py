@@ -1,0 +1,198 @@
+"""Every cell of the quarterly form 01-DSH against figures worked out by hand.
+
+A small register in Đắk Lắk (66), in two villages of two current communes that came from two
+different old provinces (Đắk Lắk and Phú Yên):
+
+village A1 (Xã Ea Súp, formerly Thị trấn Ea Súp, old Đắk Lắk)
+  H1 family: M1 man 1990 head; W1 woman 1994 married, 1 earlier child, IUD when registered;
+             G1 woman 1950 widowed
+  H2 family: W2 woman born 2008-03-01; M2 man 2004
+village B1 (Phường Tuy Hòa, formerly in Phú Yên)
+  H3 collective: M3 man 1985; W3 woman 1988 married, no method
+All registered on 01/01/2025. Before the quarter: W3 gives birth to a girl on 01/05/2025.
+In 2025Q3: W1 gives birth to a boy (10/08, her 2nd child, she is 31); W2 (17) and M2 marry
+(15/07); G1 is checked (05/07) and dies (01/09); W2 has a pre-marital check (01/07);
+W3 starts the pill (20/07) and has an abortion (10/07); W4 (1999, married) moves into H3 (01/08,
+intends to stay); M3 moves out (15/09).
+
+By hand, on 30/09/2025:        A1   B1   total
+  households                    2    1    3
+  of which family               2    0    2
+  residents                     5    3    8   (A: M1 W1 boy W2 M2; B: W3 girl W4)
+  married women 15–49           2    2    4   (W1 W2 | W3 W4)
+  users (any / modern)          1    1    2   (W1 IUD | W3 pill)
+  in the quarter: births 1 (boy, 2nd child, mother not under 20) in A; deaths 1 in A;
+  married 2, child marriages 1 in A; pre-marital checks 1 in A; moved in 1, out 1 in B;
+  new modern users 1 (pill) in B; abortions 1 in B; elderly checked 1 in A.
+  residents on 30/06: A 5 (M1 W1 G1 W2 M2), B 3 (M3 W3 girl): the stock identity holds.
+"""
+
+import datetime
+
+import pytest
+
+from danso.orgunits.models import OrgUnit
+from danso.orgunits.services import create_village
+from danso.register import codes
+from danso.register.models import Slip
+from danso.register.services import accept, create_household, record, slip_for, submit
+from danso.register.validation import Change
+from danso.statistics.forms import DSH_01
+from danso.statistics.periods import Period, PeriodError
+from danso.statistics.report import build
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+TODAY = D(2026, 11, 1)
+
+
+def person(name, sex, born, **extra):
+    return {"full_name": name, "sex": sex, "date_of_birth": born, **extra}
+
+
+@pytest.fixture
+def register():
+    ea_sup = OrgUnit.objects.get(uid="C24211")
+    tuy_hoa = OrgUnit.objects.get(uid="C22015")
+    a1 = create_village(ea_sup, code="A1", name="Thôn A1", unit_type="thon", legacy_commune="24211")
+    old_b = tuy_hoa.predecessor_links.filter(old__level="commune").first().old.code
+    b1 = create_village(
+        tuy_hoa, code="B1", name="Khu phố B1", unit_type="khom", legacy_commune=old_b
+    )
+    h1 = create_household(a1, number="1")
+    h2 = create_household(a1, number="2")
+    h3 = create_household(b1, number="3", kind=codes.COLLECTIVE_HOUSEHOLD)
+
+    def enter(village, *changes):
+        slip = slip_for(village, f"{changes[0].occurred_on:%Y%m}")
+        events, _ = record(slip, list(changes), today=TODAY)
+        return [e.person for e in events]
+
+    jan = D(2025, 1, 1)
+    m1, w1, g1 = enter(a1,
+        Change("registration", jan, h1, person_data=person("M1", "1", D(1990, 1, 1),
+               relationship="1", marital_status="2")),
+        Change("registration", jan, h1, person_data=person("W1", "2", D(1994, 1, 1),
+               relationship="2", marital_status="2", prior_live_births=1),
+               data={"method": codes.IUD}),
+        Change("registration", jan, h1, person_data=person("G1", "2", D(1950, 1, 1),
+               relationship="4", marital_status="4")),
+    )  # fmt: skip
+    w2, m2 = enter(a1,
+        Change("registration", jan, h2, person_data=person("W2", "2", D(2008, 3, 1),
+               relationship="1")),
+        Change("registration", jan, h2, person_data=person("M2", "1", D(2004, 1, 1),
+               relationship="9")),
+    )  # fmt: skip
+    m3, w3 = enter(b1,
+        Change("registration", jan, h3, person_data=person("M3", "1", D(1985, 1, 1),
+               relationship="1")),
+        Change("registration", jan, h3, person_data=person("W3", "2", D(1988, 1, 1),
+               relationship="9", marital_status="2")),
+    )  # fmt: skip
+    enter(b1, Change("birth", D(2025, 5, 1), h3, other_person=w3,
+                     person_data=person("girl", "2", D(2025, 5, 1))))  # fmt: skip
+    enter(a1,
+        Change("premarital_check", D(2025, 7, 1), h2, person=w2),
+        Change("elderly_check", D(2025, 7, 5), h1, person=g1),
+        Change("marriage", D(2025, 7, 15), h2, person=w2, other_person=m2),
+        Change("marriage", D(2025, 7, 15), h2, person=m2, other_person=w2),
+    )  # fmt: skip
+    enter(a1, Change("birth", D(2025, 8, 10), h1, other_person=w1,
+                     person_data=person("boy", "1", D(2025, 8, 10))))  # fmt: skip
+    enter(a1, Change("death", D(2025, 9, 1), h1, person=g1))
+    enter(b1,
+        Change("pregnancy", D(2025, 7, 10), h3, person=w3, outcome=codes.ABORTION),
+        Change("method_start", D(2025, 7, 20), h3, person=w3, method=codes.PILL),
+        Change("move_in", D(2025, 8, 1), h3, person_data=person("W4", "2", D(1999, 1, 1),
+               marital_status="2")),
+    )  # fmt: skip
+    enter(b1, Change("move_out", D(2025, 9, 15), h3, person=m3))
+    for slip in Slip.objects.all():
+        submit(slip, None)
+        accept(slip, None)
+    return {"A": ea_sup, "B": tuy_hoa}
+
+
+EXPECTED = {  # code: (A1's commune, B1's commune)
+    "households": (2, 1), "family_households": (2, 0), "residents": (5, 3),
+    "married_women_15_49": (2, 2), "births": (1, 0), "births_male": (1, 0),
+    "births_female": (0, 0), "births_order2": (1, 0), "births_order3plus": (0, 0),
+    "births_mother_u20": (0, 0), "deaths": (1, 0), "married": (2, 0),
+    "child_marriages": (1, 0), "consanguineous": (0, 0), "premarital_checks": (1, 0),
+    "divorced": (0, 0), "moved_in": (0, 1), "moved_out": (0, 1), "new_users_modern": (0, 1),
+    "new_users_1": (0, 0), "new_users_2": (0, 0), "new_users_3": (0, 0), "new_users_4": (0, 0),
+    "new_users_5": (0, 1), "new_users_6": (0, 0), "new_users_7": (0, 0), "users": (1, 1),
+    "users_modern": (1, 1), "abortions": (0, 1), "prenatal_screened": (0, 0),
+    "newborn_screened": (0, 0), "elderly_checked": (1, 0),
+}  # fmt: skip
+
+
+def cells(report):
+    uids = [c.uid for c in report.columns]
+    return {row.code: dict(zip(uids, (c.value for c in values), strict=True))
+            for row, _unit, values in report.rows}  # fmt: skip
+
+
+def test_every_cell_of_01_dsh_for_the_province(register):
+    report = build(DSH_01, OrgUnit.objects.get(uid="P66"), Period.parse("2025Q3"))
+    got = cells(report)
+    assert set(got) == set(EXPECTED)  # the form shows exactly these rows
+    a, b = register["A"].uid, register["B"].uid
+    for code, (in_a, in_b) in EXPECTED.items():
+        assert (got[code]["P66"], got[code][a], got[code][b]) == (in_a + in_b, in_a, in_b), code
+    others = [c.uid for c in report.columns if c.uid not in ("P66", a, b)]
+    assert all(got[code][uid] == 0 for code in EXPECTED for uid in others)
+    assert report.warnings == []  # boys + girls = births, parts ≤ totals, stock identity
+
+
+def test_the_same_people_in_the_old_units(register):
+    """Before/after the reform: the old provinces split the same figures exactly."""
+    quarter = Period.parse("2025Q3")
+    old_dak_lak = cells(build(DSH_01, OrgUnit.objects.get(uid="LP66"), quarter))
+    old_phu_yen = cells(build(DSH_01, OrgUnit.objects.get(uid="LP54"), quarter))
+    for code, (in_a, in_b) in EXPECTED.items():
+        assert old_dak_lak[code]["LP66"] == in_a, code
+        assert old_phu_yen[code]["LP54"] == in_b, code
+    assert old_dak_lak["births"]["LD646"] == 1  # the old district of Ea Súp
+
+
+def test_a_province_is_the_sum_of_its_communes(register):
+    report = build(DSH_01, OrgUnit.objects.get(uid="P66"), Period.parse("2025Q3"))
+    for _row, _unit, values in report.rows:
+        assert values[0].value == sum(c.value for c in values[1:])
+
+
+def test_derived_indicators_show_their_parts(register):
+    from danso.statistics.compute import compute
+
+    figures = compute(OrgUnit.objects.get(uid="C22015"), Period.parse("2025Q3"))
+    value, num, den = figures.indicator("C22015", "cpr")
+    assert (num, den, value) == (1, 2, 50.0)
+    value, num, den = figures.indicator("C22015", "cdr")  # no deaths in B
+    assert (value, num) == (0.0, 0)
+    assert figures.indicator("C22015", "srb")[0] is None  # no births: no ratio
+
+
+def test_quality_warning_when_parts_exceed_totals(register):
+    from danso.statistics.report import quality_checks
+
+    report = build(DSH_01, OrgUnit.objects.get(uid="C24211"), Period.parse("2025Q3"))
+    report.figures.values["C24211"]["births_male"] = 2  # as if a boy were counted twice
+    codes_found = {w.code for w in quality_checks(DSH_01, report.figures)}
+    assert {"sex_sum", "part_exceeds_total"} <= codes_found
+
+
+@pytest.mark.parametrize(
+    ("pe", "start", "end"),
+    [("202406", D(2024, 6, 1), D(2024, 6, 30)), ("2024Q2", D(2024, 4, 1), D(2024, 6, 30)),
+     ("2024S2", D(2024, 7, 1), D(2024, 12, 31)), ("2024", D(2024, 1, 1), D(2024, 12, 31))],
+)  # fmt: skip
+def test_dhis2_period_identifiers(pe, start, end):
+    period = Period.parse(pe)
+    assert (period.start, period.end) == (start, end)
+
+
+def test_bad_period_is_refused():
+    with pytest.raises(PeriodError):
+        Period.parse("2024Q5")
