@@ -9,6 +9,7 @@ from danso.accounts.models import Role
 from .auth import session_auth, token_auth
 from .orgunits import router as orgunits_router
 from .register import router as register_router
+from .reports import router as reports_router
 from .schemas import MeOut
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 api.add_router("/", orgunits_router)
 api.add_router("/", register_router)
+api.add_router("/", reports_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])

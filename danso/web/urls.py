@@ -46,3 +46,7 @@ urlpatterns += [
     path("nhap-du-lieu/mau/<str:kind>.<str:fmt>", xv.import_template, name="import_template"),
     path("xuat-so-a0/<str:uid>/", xv.register_export, name="register_export"),
 ]
+
+from . import report_views  # noqa: E402
+
+urlpatterns += [path("bao-cao/", report_views.report_page, name="report")]

@@ -196,3 +196,49 @@ def test_dhis2_period_identifiers(pe, start, end):
 def test_bad_period_is_refused():
     with pytest.raises(PeriodError):
         Period.parse("2024Q5")
+
+
+def test_report_api_json_csv_and_scope(register, make_user, bearer):
+    officer_a = bearer(make_user("xa_a", "commune", register["A"]))
+    province = bearer(make_user("tinh", "province", OrgUnit.objects.get(uid="P66")))
+    answer = province.get("/api/v1/reports/01-DSH", {"ou": "P66", "pe": "2025Q3"}).json()
+    births = next(r for r in answer["rows"] if r["code"] == "births")
+    assert births["values"][0] == 1 and answer["columns"][0]["uid"] == "P66"
+    assert answer["as_of"] and answer["warnings"] == []
+    csv_text = province.get(
+        "/api/v1/reports/01-DSH", {"ou": "P66", "pe": "2025Q3", "format": "csv"}
+    ).content.decode()
+    import csv
+
+    table = list(csv.DictReader(csv_text.lstrip("\ufeff").splitlines()))
+    assert next(r for r in table if r["code"] == "births")["P66"] == "1"
+    assert officer_a.get("/api/v1/reports/01-DSH", {"ou": "P66", "pe": "2025Q3"}).status_code == 404
+    assert (
+        officer_a.get(
+            "/api/v1/reports/01-DSH", {"ou": register["B"].uid, "pe": "2025Q3"}
+        ).status_code
+        == 404
+    )
+    own = officer_a.get("/api/v1/reports/03-DSX", {"ou": register["A"].uid, "pe": "2025"})
+    assert own.status_code == 200
+    assert province.get("/api/v1/reports/01-DSH", {"ou": "P66", "pe": "2025Q7"}).status_code == 422
+
+
+def test_excel_export_in_the_official_layout(register, make_user, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    client = login(make_user("tinh", "province", OrgUnit.objects.get(uid="P66")))
+    response = client.get(
+        "/bao-cao/", {"bieu": "01-DSH", "dv": "P66", "ky": "2025Q3", "xuat": "xlsx"}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "Biểu 01-DSH" and "Tỉnh Đắk Lắk" in values[1][0]
+    assert values[4][0] == "Quý 3/2025"
+    births = next(r for r in values if r[1] == "Tổng số trẻ sinh ra trong quý")
+    assert births[3] == 1
+    assert any(r[1] == "Người lập biểu" for r in values if len(r) > 1)
+    page = client.get("/bao-cao/", {"bieu": "01-DSH", "dv": "P66", "ky": "2025Q3"})
+    assert "Tổng số trẻ sinh ra trong quý" in page.content.decode()
