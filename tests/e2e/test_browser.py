@@ -65,3 +65,16 @@ def test_collaborator_cannot_open_another_village(login_as, server):
     assert page.locator("h1").inner_text() == "Thôn 1"
     response = page.goto(f"{server}/don-vi/P01/")
     assert response.status == 404
+
+
+def test_province_officer_computes_the_quarterly_report(login_as, server):
+    page = login_as("tinh")
+    page.get_by_role("link", name="Báo cáo").click()
+    page.fill("#ky", "2026Q3")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    table = page.locator("table.report")
+    assert "Toàn Đắk Lắk" in table.locator("thead").inner_text()
+    births = table.locator("tr", has_text="Tổng số trẻ sinh ra trong quý").locator("td.num")
+    assert int(births.first.inner_text().replace(".", "")) > 0  # the demo's generated births
+    shot(page, "report-01-dsh")
