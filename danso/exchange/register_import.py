@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from danso.accounts.scope import path_q, scope_paths
 from danso.orgunits.models import Level, OrgUnit
 from danso.register import codes, services
-from danso.register.bulk import BulkTable
+from danso.register.bulk import BulkTable, add_spells
 from danso.register.models import (
     Event,
     EventKind,
@@ -376,7 +376,7 @@ def _write_persons(checked, new_households, user, accept, progress, total) -> in
                     )
                 ]
             )
-            _spells(tables, person_id, person, village, household, history)
+            add_spells(tables, person_id, person["sex"], person["date_of_birth"], village, history)
         if done % 5000 == 0:
             progress(total + done, 2 * total)
     for table in tables.values():
@@ -386,38 +386,6 @@ def _write_persons(checked, new_households, user, accept, progress, total) -> in
         Household.objects.filter(pk=pk).update(head_name=name)
     progress(2 * total, 2 * total)
     return len(checked)
-
-
-def _spells(tables, person_id, person, village, household, history):
-    for iv in history.residences:
-        tables[Residence].add(
-            person_id=person_id,
-            province_code=village.province_code,
-            start=iv.start,
-            end=iv.end,
-            household_id=household.pk,
-            village_id=village.pk,
-            ou_path=village.path,
-            counted_from=iv.counted_from,
-            sex=person["sex"],
-            date_of_birth=person["date_of_birth"],
-        )
-    for iv in history.maritals:
-        tables[MaritalSpell].add(
-            person_id=person_id,
-            province_code=village.province_code,
-            start=iv.start,
-            end=iv.end,
-            status=iv.value,
-        )
-    for iv in history.methods:
-        tables[MethodSpell].add(
-            person_id=person_id,
-            province_code=village.province_code,
-            start=iv.start,
-            end=iv.end,
-            method=iv.value,
-        )
 
 
 def _find_person(ref: str, column: str, village: OrgUnit) -> Person | None:

@@ -81,3 +81,24 @@ class BulkTable:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
             )
+
+
+def add_spells(tables: dict, person_id: int, sex: str, born, village, history) -> None:
+    """Queue a replayed person's spells (see projection.History) for a bulk write.
+
+    The bulk paths (generator, persons import) keep each person in one village.
+    """
+    from .models import MaritalSpell, MethodSpell, Residence
+
+    for iv in history.residences:
+        tables[Residence].add(
+            person_id=person_id, province_code=village.province_code, start=iv.start,
+            end=iv.end, household_id=iv.household_id, village_id=village.pk,
+            ou_path=village.path, counted_from=iv.counted_from, sex=sex, date_of_birth=born,
+        )  # fmt: skip
+    for iv in history.maritals:
+        tables[MaritalSpell].add(person_id=person_id, province_code=village.province_code,
+                                 start=iv.start, end=iv.end, status=iv.value)  # fmt: skip
+    for iv in history.methods:
+        tables[MethodSpell].add(person_id=person_id, province_code=village.province_code,
+                                start=iv.start, end=iv.end, method=iv.value)  # fmt: skip

@@ -25,7 +25,7 @@ from danso.orgunits.services import create_village, legacy_communes_for
 from danso.text import fold
 
 from . import codes
-from .bulk import BulkTable
+from .bulk import BulkTable, add_spells
 from .models import (
     Event,
     EventKind,
@@ -743,35 +743,7 @@ class Generator:
             left_on=history.left_on,
             is_pending=False,
         )
-        for iv in history.residences:
-            tables[Residence].add(
-                person_id=sim.id,
-                province_code=village.province_code,
-                start=iv.start,
-                end=iv.end,
-                household_id=sim.household.id,
-                village_id=village.pk,
-                ou_path=village.path,
-                counted_from=iv.counted_from,
-                sex=sim.sex,
-                date_of_birth=sim.born,
-            )
-        for iv in history.maritals:
-            tables[MaritalSpell].add(
-                person_id=sim.id,
-                province_code=village.province_code,
-                start=iv.start,
-                end=iv.end,
-                status=iv.value,
-            )
-        for iv in history.methods:
-            tables[MethodSpell].add(
-                person_id=sim.id,
-                province_code=village.province_code,
-                start=iv.start,
-                end=iv.end,
-                method=iv.value,
-            )
+        add_spells(tables, sim.id, sim.sex, sim.born, village, history)
 
     def run(self) -> GenerateSummary:
         began = time.perf_counter()

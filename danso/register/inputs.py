@@ -6,22 +6,8 @@ import datetime
 from django.utils.translation import gettext as _
 
 from .models import Household, Person
+from .projection import PERSON_FIELDS
 from .validation import Change, Problem
-
-PERSON_KEYS = [
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "relationship",
-    "ethnicity",
-    "education",
-    "marital_status",
-    "residence_kind",
-    "citizen_id",
-    "subject_code",
-    "phone",
-    "prior_live_births",
-]
 
 
 class UnknownReference(Exception):
@@ -54,7 +40,9 @@ def _get(queryset, pk, name: str):
 
 def build_change(payload: dict, households, persons) -> Change:
     """`households` and `persons` are querysets already limited to the caller's scope."""
-    person_data = {k: v for k, v in (payload.get("person_data") or {}).items() if k in PERSON_KEYS}
+    person_data = {
+        k: v for k, v in (payload.get("person_data") or {}).items() if k in PERSON_FIELDS
+    }
     if person_data.get("date_of_birth"):
         person_data["date_of_birth"] = _date(person_data["date_of_birth"], "person.date_of_birth")
     household = _get(households, payload.get("household"), "household")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danso.register import codes
 from danso.register.models import EventKind
+from danso.register.projection import PERSON_FIELDS
 
 BLANK = [("", "—")]
 
@@ -150,19 +151,7 @@ class ChangeForm(forms.Form):
         if "delivery" in shown:
             payload["place"] = d["delivery_place"]
         if "new_person" in shown:
-            keys = [
-                "full_name",
-                "sex",
-                "date_of_birth",
-                "relationship",
-                "ethnicity",
-                "education",
-                "marital_status",
-                "residence_kind",
-                "citizen_id",
-                "subject_code",
-                "prior_live_births",
-            ]
+            keys = [name for name in PERSON_FIELDS if name in self.fields]
             payload["person_data"] = {k: d[k] for k in keys if d.get(k) not in (None, "")}
         if "arrival" in shown:
             if d["arrived_on"]:
