@@ -86,3 +86,21 @@ def can_review(user, path: str) -> bool:
 def can_record(user, path: str) -> bool:
     """Collaborators and officers record changes in villages of their subtree."""
     return user.can_edit and path_in_scope(user, path)
+
+
+def can_submit_report(user, unit) -> bool:
+    """Officers submit the reports of the units they hold (a commune's, a province's)."""
+    return can_review(user, unit.path)
+
+
+def can_approve_report(user, unit) -> bool:
+    """The level above approves: an officer whose scope covers the unit's parent."""
+    from .models import Role
+
+    approving = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE}
+    return (
+        user.is_active
+        and user.role in approving
+        and unit.parent_id is not None
+        and path_in_scope(user, unit.parent.path)
+    )

@@ -237,6 +237,9 @@ class Event(Scoped):
     # Denormalised for one-query reports: accepted = its slip was accepted (or no slip needed).
     is_accepted = models.BooleanField(default=False, db_index=True)
     is_superseded = models.BooleanField(default=False, db_index=True)
+    # Dated inside a period whose report was already approved (set by danso.statistics): it is
+    # kept, but the approved figures do not change.
+    after_approval = models.BooleanField(default=False)
     # The fields reports group by; everything else goes to `data`.
     sex = models.CharField(max_length=1, blank=True)
     method = models.CharField(max_length=1, blank=True)

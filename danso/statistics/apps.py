@@ -5,3 +5,15 @@ class StatisticsConfig(AppConfig):
     name = "danso.statistics"
     label = "statistics"
     verbose_name = "Báo cáo thống kê"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+        from django.db.models.signals import post_save
+
+        from danso.register.models import Event
+
+        from .models import Submission
+        from .signals import flag_after_approval
+
+        auditlog.register(Submission, exclude_fields=["values", "warnings"])
+        post_save.connect(flag_after_approval, sender=Event, dispatch_uid="after_approval")

@@ -1,12 +1,26 @@
 """The report page: choose a form, a unit and a period; see, print or export it."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from danso.accounts.scope import get_visible_unit_or_404, home_unit
+from danso.accounts.scope import (
+    can_approve_report,
+    can_submit_report,
+    get_visible_unit_or_404,
+    home_unit,
+    scoped,
+)
+from danso.statistics import cycle
+from danso.statistics.compute import child_columns
 from danso.statistics.export import report_xlsx
 from danso.statistics.forms import FORMS
+from danso.statistics.models import Submission
 from danso.statistics.periods import Period, PeriodError
 from danso.statistics.report import build, label_of
 
@@ -41,5 +55,69 @@ def report_page(request):
             context["report"] = report
             context["lines"] = [(row, label_of(row), unit_label, cells)
                                 for row, unit_label, cells in report.rows]  # fmt: skip
+            context["submissions"] = Submission.objects.filter(
+                form_code=form.code, unit=unit, period=period.id
+            ).order_by("-version")
+            context["can_submit"] = can_submit_report(request.user, unit)
+            context["can_approve"] = can_approve_report(request.user, unit)
+            context["deadline"] = cycle.deadline(form, period)
     template = "statistics/print.html" if request.GET.get("in") else "statistics/report.html"
     return render(request, template, context)
+
+
+def _back(form_code, uid, period_id):
+    return redirect(f"{reverse('report')}?bieu={form_code}&dv={uid}&ky={period_id}")
+
+
+@login_required
+@require_POST
+def report_submit(request):
+    form_code, uid, period_id = (request.POST.get(k, "") for k in ("bieu", "dv", "ky"))
+    unit = get_visible_unit_or_404(request.user, uid)
+    if form_code not in FORMS or not can_submit_report(request.user, unit):
+        raise PermissionDenied
+    try:
+        submission = cycle.submit(form_code, unit, Period.parse(period_id), request.user)
+        messages.success(request, _("Submitted as version %(v)s.") % {"v": submission.version})
+    except (cycle.CycleError, PeriodError) as err:
+        messages.error(request, getattr(err, "message", str(err)))
+    return _back(form_code, uid, period_id)
+
+
+@login_required
+@require_POST
+def report_review(request, pk):
+    submission = get_object_or_404(scoped(request.user, Submission.objects.all()), pk=pk)
+    if not can_approve_report(request.user, submission.unit):
+        raise PermissionDenied
+    try:
+        if request.POST.get("action") == "approve":
+            cycle.approve(submission, request.user)
+            messages.success(request, _("Approved; the period is now locked."))
+        else:
+            cycle.send_back(submission, request.user, request.POST.get("comment", ""))
+            messages.success(request, _("Returned to the unit."))
+    except cycle.CycleError as err:
+        messages.error(request, err.message)
+    return _back(submission.form_code, submission.unit.uid, submission.period)
+
+
+@login_required
+def completeness(request):
+    form_code = request.GET.get("bieu", "01-DSH")
+    if form_code not in FORMS:
+        raise Http404
+    home = home_unit(request.user)
+    unit = get_visible_unit_or_404(request.user, request.GET.get("dv") or home.uid)
+    period_id = request.GET.get("ky", "")
+    context = {"forms": FORMS.values(), "form": FORMS[form_code], "unit": unit,
+               "period_id": period_id}  # fmt: skip
+    if period_id:
+        try:
+            period = Period.parse(period_id)
+        except PeriodError as err:
+            context["error"] = str(err)
+        else:
+            rows = cycle.completeness(form_code, unit, period, child_columns(unit))
+            context.update(rows=rows, period=period, due=cycle.deadline(FORMS[form_code], period))
+    return render(request, "statistics/completeness.html", context)

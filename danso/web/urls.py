@@ -49,4 +49,9 @@ urlpatterns += [
 
 from . import report_views  # noqa: E402
 
-urlpatterns += [path("bao-cao/", report_views.report_page, name="report")]
+urlpatterns += [
+    path("bao-cao/", report_views.report_page, name="report"),
+    path("bao-cao/nop/", report_views.report_submit, name="report_submit"),
+    path("bao-cao/nop/<int:pk>/xet/", report_views.report_review, name="report_review"),
+    path("bao-cao/tien-do/", report_views.completeness, name="report_completeness"),
+]

@@ -1,0 +1,131 @@
+"""The reporting cycle: submit (freezes a version), approve or return, deadlines, completeness.
+
+An approved period is locked: changes dated inside it that reach the register afterwards are
+still recorded (the register is a history) but flagged `after_approval`, and the approved
+figures stay as they were submitted.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danso.orgunits.models import OrgUnit
+
+from .forms import FORMS, ReportForm
+from .models import Submission
+from .periods import Period
+from .report import build, label_of
+
+
+class CycleError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def add_working_days(day: datetime.date, days: int) -> datetime.date:
+    """Monday to Friday; public holidays are not known to danso yet."""
+    while days:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def deadline(form: ReportForm, period: Period) -> datetime.date:
+    return add_working_days(period.end, form.deadline_working_days)
+
+
+def latest(form_code: str, unit: OrgUnit, period: Period) -> Submission | None:
+    return (
+        Submission.objects.filter(form_code=form_code, unit=unit, period=period.id)
+        .order_by("-version")
+        .first()
+    )
+
+
+@transaction.atomic
+def submit(form_code: str, unit: OrgUnit, period: Period, user) -> Submission:
+    form = FORMS[form_code]
+    if period.type not in form.period_types:
+        raise CycleError("wrong_period_type", _("This form is not made for this kind of period."))
+    if period.end >= timezone.localdate():
+        raise CycleError("period_not_over", _("The period is not over yet."))
+    current = latest(form_code, unit, period)
+    if current and current.status == Submission.Status.APPROVED:
+        raise CycleError("already_approved", _("This report has already been approved."))
+    report = build(form, unit, period)
+    values = {
+        "columns": [{"uid": c.uid, "name": c.name} for c in report.columns],
+        "rows": [{"number": r.number, "code": r.code, "label": label_of(r), "unit": u,
+                  "values": [c.value for c in cells]} for r, u, cells in report.rows],
+    }  # fmt: skip
+    version = (
+        Submission.objects.filter(form_code=form_code, unit=unit, period=period.id).aggregate(
+            m=Max("version")
+        )["m"]
+        or 0
+    ) + 1
+    return Submission.objects.create(
+        form_code=form_code, unit=unit, ou_path=unit.path, period=period.id,
+        period_start=period.start, period_end=period.end, version=version, values=values,
+        warnings=[w.__dict__ for w in report.warnings], as_of=report.figures.as_of,
+        submitted_by=user, is_late=timezone.localdate() > deadline(form, period),
+    )  # fmt: skip
+
+
+def _review(submission: Submission, user, status: str, comment: str = "") -> Submission:
+    if submission.status != Submission.Status.SUBMITTED:
+        raise CycleError("not_submitted", _("Only a submitted report can be reviewed."))
+    newer = Submission.objects.filter(
+        form_code=submission.form_code, unit=submission.unit, period=submission.period,
+        version__gt=submission.version,
+    )  # fmt: skip
+    if newer.exists():
+        raise CycleError("not_latest", _("A newer version has been submitted."))
+    submission.status, submission.comment = status, comment
+    submission.reviewed_by, submission.reviewed_at = user, timezone.now()
+    submission.save()
+    return submission
+
+
+def approve(submission: Submission, user) -> Submission:
+    return _review(submission, user, Submission.Status.APPROVED)
+
+
+def send_back(submission: Submission, user, comment: str) -> Submission:
+    if not comment.strip():
+        raise CycleError("required", _("Say what must be corrected."))
+    return _review(submission, user, Submission.Status.RETURNED, comment.strip())
+
+
+def approved_covering(village_path: str, day: datetime.date) -> bool:
+    """Whether a report approved for a unit containing the village covers the day."""
+    approved = Submission.objects.filter(
+        status=Submission.Status.APPROVED, period_start__lte=day, period_end__gte=day
+    ).values_list("ou_path", flat=True)
+    return any(village_path.startswith(path) for path in approved)
+
+
+def completeness(form_code: str, unit: OrgUnit, period: Period, children) -> list[dict]:
+    """For each child unit: the latest submission's status, on time or late, or missing."""
+    form = FORMS[form_code]
+    due = deadline(form, period)
+    latest_by_unit = {}
+    for s in Submission.objects.filter(form_code=form_code, period=period.id,
+                                       unit__in=children).order_by("version"):  # fmt: skip
+        latest_by_unit[s.unit_id] = s
+    today = timezone.localdate()
+    rows = []
+    for child in children:
+        s = latest_by_unit.get(child.pk)
+        if s is None:
+            state = "missing" if today > due else "not_yet"
+        else:
+            state = "late" if s.is_late else s.status
+        rows.append({"unit": child, "submission": s, "state": state, "due": due})
+    return rows

@@ -1,0 +1,46 @@
+"""Submitted reports: each submission freezes the figures as they were, as a new version."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    form_code = models.CharField(max_length=20)
+    unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    ou_path = models.CharField(max_length=255, db_index=True)
+    period = models.CharField(max_length=10)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    values = models.JSONField()  # the report as submitted: rows × columns
+    warnings = models.JSONField(default=list)
+    as_of = models.DateTimeField()
+    comment = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    is_late = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")  # fmt: skip
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_code", "unit", "period", "version"], name="submission_unique_version"
+            ),  # fmt: skip
+        ]
+
+    def __str__(self):
+        return f"{self.form_code} {self.unit_id} {self.period} v{self.version}"
+
+    def get_additional_data(self):
+        return {"ou_path": self.ou_path}

@@ -1,0 +1,93 @@
+"""Submitting, approving and returning reports; locking; deadlines; completeness."""
+
+import datetime
+
+import pytest
+
+from danso.orgunits.models import OrgUnit
+from danso.register import codes
+from danso.register.models import Event, Household
+from danso.register.services import record, slip_for
+from danso.register.validation import Change
+from danso.statistics import cycle
+from danso.statistics.models import Submission
+from danso.statistics.periods import Period
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def people(register, make_user, login):
+    return {
+        "xa": login(make_user("xa_a", "commune", register["A"])),
+        "tinh": login(make_user("tinh", "province", OrgUnit.objects.get(uid="P66"))),
+    }
+
+
+def test_add_working_days_skips_weekends():
+    assert cycle.add_working_days(D(2025, 9, 30), 5) == D(2025, 10, 7)  # Tue → next Tue
+    assert cycle.add_working_days(D(2025, 12, 31), 15) == D(2026, 1, 21)
+
+
+def test_submit_freezes_a_version_and_approval_locks_the_period(register, people):
+    commune = register["A"]
+    quarter = {"bieu": "01-DSH", "dv": commune.uid, "ky": "2025Q3"}
+    people["xa"].post("/bao-cao/nop/", quarter)
+    first = Submission.objects.get()
+    assert (first.version, first.status, first.is_late) == (1, "submitted", True)
+    births = next(r for r in first.values["rows"] if r["code"] == "births")
+    assert births["values"][0] == 1
+    # A commune officer does not approve their own report; the province does.
+    assert (
+        people["xa"].post(f"/bao-cao/nop/{first.pk}/xet/", {"action": "approve"}).status_code == 403
+    )
+    people["tinh"].post(
+        f"/bao-cao/nop/{first.pk}/xet/", {"action": "return", "comment": "Kiểm tra lại số sinh"}
+    )
+    first.refresh_from_db()
+    assert first.status == "returned" and first.comment == "Kiểm tra lại số sinh"
+    people["xa"].post("/bao-cao/nop/", quarter)
+    second = Submission.objects.get(version=2)
+    people["tinh"].post(f"/bao-cao/nop/{second.pk}/xet/", {"action": "approve"})
+    second.refresh_from_db()
+    assert second.status == "approved"
+    with pytest.raises(cycle.CycleError) as refused:
+        cycle.submit("01-DSH", commune, Period.parse("2025Q3"), second.submitted_by)
+    assert refused.value.code == "already_approved"
+    # A late change dated in the approved quarter is kept, flagged, and the frozen figures stay.
+    household = Household.objects.get(number="1")
+    village = household.village
+    (event,), _ = record(slip_for(village, "202611"), [Change(
+        "birth", D(2025, 9, 20), household, other_person=household.persons.get(full_name="W1"),
+        person_data={"full_name": "late", "sex": codes.FEMALE,
+                     "date_of_birth": D(2025, 9, 20)})], today=D(2026, 11, 1))  # fmt: skip
+    assert Event.objects.get(pk=event.pk).after_approval
+    second.refresh_from_db()
+    assert next(r for r in second.values["rows"] if r["code"] == "births")["values"][0] == 1
+
+
+def test_a_period_not_over_cannot_be_submitted(register, people):
+    response = people["xa"].post(
+        "/bao-cao/nop/", {"bieu": "01-DSH", "dv": register["A"].uid, "ky": "2099Q1"}
+    )
+    assert response.status_code == 302 and not Submission.objects.exists()
+
+
+def test_completeness_lists_submitted_late_and_missing(register, people):
+    people["xa"].post("/bao-cao/nop/", {"bieu": "01-DSH", "dv": register["A"].uid, "ky": "2025Q3"})
+    rows = cycle.completeness(
+        "01-DSH",
+        OrgUnit.objects.get(uid="P66"),
+        Period.parse("2025Q3"),
+        list(OrgUnit.objects.filter(parent__uid="P66")),
+    )
+    states = {r["unit"].uid: r["state"] for r in rows}
+    assert states[register["A"].uid] == "late"  # submitted after the 15 working days
+    assert states[register["B"].uid] == "missing"
+    page = (
+        people["tinh"]
+        .get("/bao-cao/tien-do/", {"bieu": "01-DSH", "dv": "P66", "ky": "2025Q3"})
+        .content.decode()
+    )
+    assert register["A"].name in page and register["B"].name in page
