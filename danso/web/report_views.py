@@ -121,3 +121,20 @@ def completeness(request):
             rows = cycle.completeness(form_code, unit, period, child_columns(unit))
             context.update(rows=rows, period=period, due=cycle.deadline(FORMS[form_code], period))
     return render(request, "statistics/completeness.html", context)
+
+
+@login_required
+def dashboard(request):
+    from django.utils import timezone
+
+    from danso.statistics.dashboard import ranking, recent_quarters, trends
+
+    home = home_unit(request.user)
+    if home is None:
+        raise Http404
+    unit = get_visible_unit_or_404(request.user, request.GET.get("dv") or home.uid)
+    quarters = recent_quarters(timezone.localdate())
+    return render(request, "statistics/dashboard.html", {
+        "unit": unit, "quarter": quarters[-1], "series": trends(unit, quarters),
+        "ranking": ranking(unit, quarters[-1]),
+    })  # fmt: skip

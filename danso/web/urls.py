@@ -54,4 +54,5 @@ urlpatterns += [
     path("bao-cao/nop/", report_views.report_submit, name="report_submit"),
     path("bao-cao/nop/<int:pk>/xet/", report_views.report_review, name="report_review"),
     path("bao-cao/tien-do/", report_views.completeness, name="report_completeness"),
+    path("bang-dieu-khien/", report_views.dashboard, name="dashboard"),
 ]

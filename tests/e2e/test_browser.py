@@ -78,3 +78,14 @@ def test_province_officer_computes_the_quarterly_report(login_as, server):
     births = table.locator("tr", has_text="Tổng số trẻ sinh ra trong quý").locator("td.num")
     assert int(births.first.inner_text().replace(".", "")) > 0  # the demo's generated births
     shot(page, "report-01-dsh")
+
+
+def test_dashboard_draws_its_charts(login_as):
+    page = login_as("tinh")
+    page.get_by_role("link", name="Bảng điều khiển").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#chart-flows").bounding_box()["height"] > 100
+    assert page.locator("table.ranking tbody tr").count() >= 1
+    drawn = page.evaluate("Chart.getChart('chart-flows').data.datasets[0].data.length")
+    assert drawn == 8
+    shot(page, "dashboard")
