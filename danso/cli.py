@@ -300,6 +300,42 @@ def bench_ingest_run(rows: int = 100000, requests: int = 3000, concurrency: int 
     console.print_json(data=figures)
 
 
+@bench_app.command("reports")
+def bench_reports(
+    people: int = typer.Option(2000000, help="size of the generated province"),
+    province: str = typer.Option("66", help="GSO code of the province to generate"),
+) -> None:
+    """01-DSH for a whole generated province, timed against a DuckDB query on Parquet."""
+    _setup_django()
+    import subprocess
+
+    from danso.bench.reports import bench_database_url
+
+    url, exists = bench_database_url(people)
+    console.print(f"Bench database: {url} ({'reused' if exists else 'new'})")
+    env = {**os.environ, "DANSO_DATABASE_URL": url}
+    command = [sys.executable, "-m", "danso.cli", "bench", "reports-run", "--people",
+               str(people), "--province", province]  # fmt: skip
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@bench_app.command("reports-run", hidden=True)
+def bench_reports_run(people: int = 2000000, province: str = "66") -> None:
+    _setup_django()
+    _migrate()
+    from danso.orgunits.models import OrgUnit
+    from danso.register.models import Person
+
+    if not OrgUnit.objects.filter(uid="VN").exists():
+        _load_units()
+    if not Person.objects.filter(province_code=province).exists():
+        summary = _generate(province, people, 5, 1)
+        console.print(f"Generated {summary.persons:,} persons in {summary.seconds:.0f} s.")
+    from danso.bench.reports import run
+
+    console.print_json(data=run(f"P{province}", print_=console.print))
+
+
 def main() -> None:
     app()
 
