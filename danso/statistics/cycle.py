@@ -129,3 +129,41 @@ def completeness(form_code: str, unit: OrgUnit, period: Period, children) -> lis
             state = "late" if s.is_late else s.status
         rows.append({"unit": child, "submission": s, "state": state, "due": due})
     return rows
+
+
+SHARP_CHANGE = 0.5  # a figure that moved by more than half since the last period
+SHARP_MINIMUM = 10  # … when it is large enough for the change to mean something
+
+
+def preparation_warnings(form: ReportForm, unit: OrgUnit, period: Period) -> list[str]:
+    """What an officer should look at before submitting: figures that moved sharply since the
+    previous period, and villages whose slips for the period's months are not accepted."""
+    from danso.register.queries import missing_slips
+
+    from .compute import compute
+    from .definitions import INDICATOR_BY_CODE
+
+    warnings = []
+    now = compute(unit, period, with_children=False)
+    before = compute(unit, period.previous(), with_children=False)
+    for row in form.rows:
+        if row.code in INDICATOR_BY_CODE:
+            continue
+        a, b = before.value(unit.uid, row.code), now.value(unit.uid, row.code)
+        if max(a, b) >= SHARP_MINIMUM and abs(b - a) > SHARP_CHANGE * max(a, 1):
+            warnings.append(
+                _("%(label)s: %(before)s in %(prev)s, %(now)s now.")
+                % {"label": label_of(row), "before": a, "prev": before.period.label, "now": b}
+            )
+    communes = [unit] if unit.level == "commune" else []
+    for commune in communes:
+        month = period.start
+        while month <= period.end:
+            pe = f"{month.year}{month.month:02d}"
+            for village, _status in missing_slips(commune, pe):
+                warnings.append(
+                    _("%(village)s has not handed in the slip of %(month)s.")
+                    % {"village": village.name, "month": f"{month.month:02d}/{month.year}"}
+                )
+            month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return warnings

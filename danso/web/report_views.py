@@ -59,6 +59,8 @@ def report_page(request):
                 form_code=form.code, unit=unit, period=period.id
             ).order_by("-version")
             context["can_submit"] = can_submit_report(request.user, unit)
+            if context["can_submit"] and unit.level == "commune":
+                context["preparation"] = cycle.preparation_warnings(form, unit, period)
             context["can_approve"] = can_approve_report(request.user, unit)
             context["deadline"] = cycle.deadline(form, period)
     template = "statistics/print.html" if request.GET.get("in") else "statistics/report.html"

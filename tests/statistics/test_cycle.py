@@ -91,3 +91,22 @@ def test_completeness_lists_submitted_late_and_missing(register, people):
         .content.decode()
     )
     assert register["A"].name in page and register["B"].name in page
+
+
+def test_preparation_warnings_show_sharp_changes_and_missing_slips(register, monkeypatch):
+    from danso.orgunits.services import create_village
+    from danso.statistics.forms import DSH_01
+
+    commune = register["A"]
+    create_village(commune, code="A2", name="Thôn A2", unit_type="thon", legacy_commune="24211")
+    from django.utils import translation
+
+    monkeypatch.setattr(cycle, "SHARP_MINIMUM", 1)
+    with translation.override("en"):  # the wording under test, whatever the catalogue says
+        warnings = cycle.preparation_warnings(DSH_01, commune, Period.parse("2025Q3"))
+    assert "Tổng số trẻ sinh ra trong quý: 0 in Quý 2/2025, 1 now." in warnings
+    assert [w for w in warnings if "Thôn A2" in w] == [
+        "Thôn A2 has not handed in the slip of 07/2025.",
+        "Thôn A2 has not handed in the slip of 08/2025.",
+        "Thôn A2 has not handed in the slip of 09/2025.",
+    ]
