@@ -140,3 +140,31 @@ def dashboard(request):
         "unit": unit, "quarter": quarters[-1], "series": trends(unit, quarters),
         "ranking": ranking(unit, quarters[-1]),
     })  # fmt: skip
+
+
+@login_required
+def newborn_list(request):
+    from danso.statistics.lists import NEWBORN_TITLE, newborn_screening, newborn_screening_xlsx
+
+    home = home_unit(request.user)
+    unit = get_visible_unit_or_404(request.user, request.GET.get("dv") or home.uid)
+    period_id = request.GET.get("ky", "")
+    context = {"unit": unit, "period_id": period_id, "title": NEWBORN_TITLE}
+    if period_id:
+        try:
+            period = Period.parse(period_id)
+        except PeriodError as err:
+            context["error"] = str(err)
+        else:
+            rows = newborn_screening(unit, period)
+            if request.GET.get("xuat") == "xlsx":
+                response = HttpResponse(
+                    newborn_screening_xlsx(unit, period, rows),
+                    content_type="application/vnd.openxmlformats-officedocument"
+                    ".spreadsheetml.sheet",
+                )
+                name = f"03-DS-CSYT-{unit.uid}-{period.id}.xlsx"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+            context.update(rows=rows, period=period)
+    return render(request, "statistics/newborn_list.html", context)

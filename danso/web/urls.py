@@ -55,4 +55,5 @@ urlpatterns += [
     path("bao-cao/nop/<int:pk>/xet/", report_views.report_review, name="report_review"),
     path("bao-cao/tien-do/", report_views.completeness, name="report_completeness"),
     path("bang-dieu-khien/", report_views.dashboard, name="dashboard"),
+    path("bao-cao/sang-loc-so-sinh/", report_views.newborn_list, name="newborn_list"),
 ]

@@ -32,6 +32,8 @@ import datetime
 import pytest
 
 from danso.orgunits.models import OrgUnit
+from danso.register.services import accept, record, slip_for, submit
+from danso.register.validation import Change
 from danso.statistics.forms import DSH_01
 from danso.statistics.periods import Period, PeriodError
 from danso.statistics.report import build
@@ -169,3 +171,34 @@ def test_excel_export_in_the_official_layout(register, make_user, login):
     assert any(r[1] == "Người lập biểu" for r in values if len(r) > 1)
     page = client.get("/bao-cao/", {"bieu": "01-DSH", "dv": "P66", "ky": "2025Q3"})
     assert "Tổng số trẻ sinh ra trong quý" in page.content.decode()
+
+
+def test_newborn_screening_list_03_ds_csyt(register, make_user, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    from danso.register.models import Household, Person
+    from danso.statistics.lists import newborn_screening
+
+    household = Household.objects.get(number="1")
+    boy = Person.objects.get(full_name="boy")
+    slip = slip_for(household.village, "202611")  # reported late, on this month's slip
+    record(slip, [Change("newborn_screening", D(2025, 8, 12), household, person=boy,
+                         data={"results": {"hypothyroidism": "0", "g6pd": "2"}})],
+           today=TODAY)  # fmt: skip
+    submit(slip, None)
+    accept(slip, None)
+    rows = newborn_screening(OrgUnit.objects.get(uid="P66"), Period.parse("2025Q3"))
+    assert [(r["mother_name"], r["child_name"], r["child_born_male"]) for r in rows] == [
+        ("W1", "boy", D(2025, 8, 10))
+    ]
+    assert rows[0]["results"][:2] == ["Bình thường", "Nguy cơ cao"]
+    client = login(make_user("tinh", "province", OrgUnit.objects.get(uid="P66")))
+    response = client.get(
+        "/bao-cao/sang-loc-so-sinh/", {"dv": "P66", "ky": "2025Q3", "xuat": "xlsx"}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    data = list(sheet.iter_rows(min_row=7, max_row=7, values_only=True))[0]
+    assert data[:8] == (1, None, "W1", "Thôn A1", "01/01/1994", "boy", "10/08/2025", None)
+    assert data[8:10] == ("Bình thường", "Nguy cơ cao")
