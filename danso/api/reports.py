@@ -8,7 +8,7 @@ from danso.accounts.scope import get_visible_unit_or_404
 from danso.statistics.export import report_csv
 from danso.statistics.forms import FORMS
 from danso.statistics.periods import Period, PeriodError
-from danso.statistics.report import build, label_of
+from danso.statistics.report import as_json, build
 
 router = Router(tags=["reports"])
 
@@ -36,26 +36,4 @@ def get_report(request, form_code: str, ou: str, pe: str, format: str = "json"):
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{form_code}-{ou}-{pe}.csv"'
         return response
-    return {
-        "form": report.form.code,
-        "title": report.form.title,
-        "provisional": report.form.provisional,
-        "ou": report.figures.unit.uid,
-        "pe": report.figures.period.id,
-        "as_of": report.figures.as_of.isoformat(),
-        "columns": [{"uid": c.uid, "name": c.name} for c in report.columns],
-        "rows": [
-            {
-                "number": row.number,
-                "code": row.code,
-                "label": label_of(row),
-                "unit": unit,
-                "provisional": row.provisional,
-                "values": [c.value for c in cells],
-                "numerators": [c.numerator for c in cells],
-                "denominators": [c.denominator for c in cells],
-            }
-            for row, unit, cells in report.rows
-        ],
-        "warnings": [w.__dict__ for w in report.warnings],
-    }
+    return as_json(report)

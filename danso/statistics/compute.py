@@ -95,22 +95,26 @@ def _column_of(villages, unit: OrgUnit, children: list[OrgUnit]) -> dict[int, li
     return mapping
 
 
-def compute(unit: OrgUnit, period: Period, with_children: bool = True) -> Figures:
+def compute(unit: OrgUnit, period: Period, with_children: bool = True, progress=None) -> Figures:
+    """`progress(done, total)` is called after each grouped query (for background jobs)."""
     children = child_columns(unit) if with_children else []
     villages = villages_of(unit)
     columns = _column_of(villages, unit, children)
     per_village: dict[int, dict[str, int]] = defaultdict(dict)
-    for rows in (
-        _events(villages, period),
-        _residents(villages, period.end),
-        _married_women(villages, period.end),
-        _count_on(villages, period.start - datetime.timedelta(days=1), "residents_start"),
-        _women_mid(villages, period.middle),
-    ):
-        for row in rows:
+    sources = [
+        lambda: _events(villages, period),
+        lambda: _residents(villages, period.end),
+        lambda: _married_women(villages, period.end),
+        lambda: _count_on(villages, period.start - datetime.timedelta(days=1), "residents_start"),
+        lambda: _women_mid(villages, period.middle),
+    ]
+    for step, source in enumerate(sources, start=1):
+        for row in source():
             village = row.pop("village_id")
             for code, value in row.items():
                 per_village[village][code] = per_village[village].get(code, 0) + value
+        if progress:
+            progress(step, len(sources))
     values: dict[str, dict[str, int]] = {u.uid: defaultdict(int) for u in [unit, *children]}
     for village, figures in per_village.items():
         for uid in columns.get(village, []):

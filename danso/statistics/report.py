@@ -54,8 +54,8 @@ def _cell(figures: Figures, uid: str, code: str) -> Cell:
     return Cell(figures.value(uid, code))
 
 
-def build(form: ReportForm, unit, period: Period) -> Report:
-    figures = compute(unit, period, with_children=form.children_columns)
+def build(form: ReportForm, unit, period: Period, progress=None) -> Report:
+    figures = compute(unit, period, with_children=form.children_columns, progress=progress)
     rows = [
         (row, unit_of(row), [_cell(figures, c.uid, row.code) for c in figures.columns])
         for row in form.rows
@@ -108,3 +108,33 @@ def quality_checks(form: ReportForm, figures: Figures) -> list[Warning]:
                 )
             )
     return warnings
+
+
+def as_json(report: Report) -> dict:
+    """A report as plain data: what the API returns and what a background job keeps."""
+    return {
+        "form": report.form.code,
+        "title": report.form.title,
+        "provisional": report.form.provisional,
+        "ou": report.figures.unit.uid,
+        "pe": report.figures.period.id,
+        "as_of": report.figures.as_of.isoformat(),
+        "columns": [
+            {"uid": c.uid, "name": c.name, "short_name": c.short_name} for c in report.columns
+        ],  # fmt: skip
+        "rows": [
+            {
+                "number": row.number,
+                "code": row.code,
+                "label": label_of(row),
+                "unit": unit,
+                "indent": row.indent,
+                "provisional": row.provisional,
+                "values": [c.value for c in cells],
+                "numerators": [c.numerator for c in cells],
+                "denominators": [c.denominator for c in cells],
+            }
+            for row, unit, cells in report.rows
+        ],  # fmt: skip
+        "warnings": [w.__dict__ for w in report.warnings],
+    }

@@ -16,11 +16,11 @@ from danso.accounts.scope import (
     home_unit,
     scoped,
 )
-from danso.statistics import cycle
-from danso.statistics.compute import child_columns
+from danso.statistics import cycle, jobs
+from danso.statistics.compute import child_columns, villages_of
 from danso.statistics.export import report_xlsx
 from danso.statistics.forms import FORMS
-from danso.statistics.models import Submission
+from danso.statistics.models import ReportJob, Submission
 from danso.statistics.periods import Period, PeriodError
 from danso.statistics.report import build, label_of
 
@@ -42,8 +42,19 @@ def report_page(request):
         except PeriodError as err:
             context["error"] = str(err)
         else:
+            export = request.GET.get("xuat") == "xlsx"
+            if not export and villages_of(unit).count() > jobs.BACKGROUND_VILLAGES:
+                job = ReportJob.objects.create(
+                    form_code=form.code,
+                    unit=unit,
+                    ou_path=unit.path,
+                    period=period.id,
+                    created_by=request.user,
+                )
+                jobs.run_report.enqueue(job.pk)
+                return redirect("report_job", pk=job.pk)
             report = build(form, unit, period)
-            if request.GET.get("xuat") == "xlsx":
+            if export:
                 response = HttpResponse(
                     report_xlsx(report),
                     content_type="application/vnd.openxmlformats-officedocument"
@@ -168,3 +179,27 @@ def newborn_list(request):
                 return response
             context.update(rows=rows, period=period)
     return render(request, "statistics/newborn_list.html", context)
+
+
+@login_required
+def report_job(request, pk):
+    """A background report: a progress bar while it runs, then the table."""
+    from django.core.cache import cache
+
+    job = get_object_or_404(
+        scoped(request.user, ReportJob.objects.filter(created_by=request.user)), pk=pk
+    )
+    running = job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING)
+    done, total = cache.get(jobs.progress_key(job.pk), (0, 5)) if running else (5, 5)
+    context = {"job": job, "running": running, "done": done, "total": total,
+               "percent": round(100 * done / total)}  # fmt: skip
+    if job.result:
+        context["result"] = job.result
+        context["rows"] = [
+            (r, list(zip(r["values"], r["numerators"], r["denominators"], strict=True)))
+            for r in job.result["rows"]
+        ]
+    template = (
+        "statistics/_job.html" if request.headers.get("HX-Request") else ("statistics/job.html")
+    )
+    return render(request, template, context)

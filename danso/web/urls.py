@@ -54,6 +54,7 @@ urlpatterns += [
     path("bao-cao/nop/", report_views.report_submit, name="report_submit"),
     path("bao-cao/nop/<int:pk>/xet/", report_views.report_review, name="report_review"),
     path("bao-cao/tien-do/", report_views.completeness, name="report_completeness"),
+    path("bao-cao/tinh-nen/<int:pk>/", report_views.report_job, name="report_job"),
     path("bang-dieu-khien/", report_views.dashboard, name="dashboard"),
     path("bao-cao/sang-loc-so-sinh/", report_views.newborn_list, name="newborn_list"),
 ]

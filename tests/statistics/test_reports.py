@@ -202,3 +202,28 @@ def test_newborn_screening_list_03_ds_csyt(register, make_user, login):
     data = list(sheet.iter_rows(min_row=7, max_row=7, values_only=True))[0]
     assert data[:8] == (1, None, "W1", "Thôn A1", "01/01/1994", "boy", "10/08/2025", None)
     assert data[8:10] == ("Bình thường", "Nguy cơ cao")
+
+
+def test_large_units_are_computed_in_the_background(register, make_user, login, monkeypatch):
+    from django.core.management import call_command
+
+    from danso.statistics import jobs
+    from danso.statistics.models import ReportJob
+
+    monkeypatch.setattr(jobs, "BACKGROUND_VILLAGES", 1)  # the province has 2 villages here
+    monkeypatch.setattr(  # keep the test's connection (see test_import_export)
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    client = login(make_user("tinh", "province", OrgUnit.objects.get(uid="P66")))
+    response = client.get("/bao-cao/", {"bieu": "01-DSH", "dv": "P66", "ky": "2025Q3"})
+    job = ReportJob.objects.get()
+    assert response.status_code == 302 and response.url == f"/bao-cao/tinh-nen/{job.pk}/"
+    waiting = client.get(response.url).content.decode()
+    assert "<progress" in waiting
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    job.refresh_from_db()
+    assert job.status == "done"
+    births = next(r for r in job.result["rows"] if r["code"] == "births")
+    assert births["values"][0] == 1
+    page = client.get(response.url).content.decode()
+    assert "Tổng số trẻ sinh ra trong quý" in page and "<progress" not in page
