@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from danso.accounts.scope import path_q, scope_paths
 from danso.orgunits.models import Level, OrgUnit
 from danso.register import codes, services
-from danso.register.bulk import BulkTable, add_spells
+from danso.register.bulk import BulkTable, add_spells, analyze
 from danso.register.models import (
     Event,
     EventKind,
@@ -382,6 +382,7 @@ def _write_persons(checked, new_households, user, accept, progress, total) -> in
     for table in tables.values():
         table.flush()
         table.reset_sequence()
+    analyze(tables)
     for pk, name in heads.items():
         Household.objects.filter(pk=pk).update(head_name=name)
     progress(2 * total, 2 * total)

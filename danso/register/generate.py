@@ -25,7 +25,7 @@ from danso.orgunits.services import create_village, legacy_communes_for
 from danso.text import fold
 
 from . import codes
-from .bulk import BulkTable, add_spells
+from .bulk import BulkTable, add_spells, analyze
 from .models import (
     Event,
     EventKind,
@@ -775,6 +775,7 @@ class Generator:
             for table in self.tables.values():
                 table.flush()
                 table.reset_sequence()
+            analyze(self.tables)
         summary.rows = sum(table.written for table in self.tables.values())
         summary.households = len(self.homes)
         summary.persons = len(self.sims)
