@@ -63,6 +63,8 @@ def test_submit_freezes_a_version_and_approval_locks_the_period(register, people
         person_data={"full_name": "late", "sex": codes.FEMALE,
                      "date_of_birth": D(2025, 9, 20)})], today=D(2026, 11, 1))  # fmt: skip
     assert Event.objects.get(pk=event.pk).after_approval
+    page = people["xa"].get(f"/so-a0/ho/{household.pk}/").content.decode()
+    assert "ghi sau khi báo cáo kỳ này đã được duyệt" in page
     second.refresh_from_db()
     assert next(r for r in second.values["rows"] if r["code"] == "births")["values"][0] == 1
 
