@@ -3,7 +3,6 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -196,6 +195,11 @@ class ReviewIn(Schema):
     comment: str = ""
 
 
+def _in_scope(request, model, pk: int):
+    """The row, or 404 whether it does not exist or lies outside the caller's area."""
+    return get_object_or_404(scoped(request.auth, model.objects.all()), pk=pk)
+
+
 def _problems(problems) -> Status:
     return Status(422, {"detail": "Refused", "errors": [p.as_dict() for p in problems]})
 
@@ -233,13 +237,13 @@ def create_household(request, payload: HouseholdIn):
 
 @router.get("/households/{household_id}", response=HouseholdOut)
 def get_household(request, household_id: int):
-    return get_object_or_404(scoped(request.auth, Household.objects.all()), pk=household_id)
+    return _in_scope(request, Household, household_id)
 
 
 @router.put("/households/{household_id}/poverty", response={200: HouseholdOut, 422: ProblemsOut})
 def set_poverty(request, household_id: int, payload: PovertyIn):
     """Poverty status for a year: 0 neither, 1 poor, 2 near-poor."""
-    household = get_object_or_404(scoped(request.auth, Household.objects.all()), pk=household_id)
+    household = _in_scope(request, Household, household_id)
     if not can_record(request.auth, household.ou_path):
         raise HttpError(403, "You may not change this household")
     try:
@@ -252,14 +256,14 @@ def set_poverty(request, household_id: int, payload: PovertyIn):
 @router.get("/households/{household_id}/members", response=list[dict])
 def household_members(request, household_id: int, as_of: datetime.date | None = None):
     """Who lived in the household on a date (today by default), with each person's state."""
-    household = get_object_or_404(scoped(request.auth, Household.objects.all()), pk=household_id)
+    household = _in_scope(request, Household, household_id)
     day = as_of or datetime.date.today()
     return households_as_of([household], day)[household.pk]
 
 
 @router.get("/households/{household_id}/timeline", response=list[EventOut])
 def household_timeline(request, household_id: int):
-    household = get_object_or_404(scoped(request.auth, Household.objects.all()), pk=household_id)
+    household = _in_scope(request, Household, household_id)
     return timeline(household=household)
 
 
@@ -274,10 +278,9 @@ def list_persons(
 ):
     persons = scoped(request.auth, Person.objects.all())
     if q:
-        for word in fold(q).split():
-            persons = persons.filter(search_name__contains=word)
+        persons = persons.named(q)
     if citizen_id:
-        persons = persons.filter(Q(citizen_id=citizen_id) | Q(subject_code=citizen_id))
+        persons = persons.identified_by(citizen_id)
     if village:
         persons = persons.filter(village=get_visible_unit_or_404(request.auth, village))
     if household:
@@ -287,20 +290,20 @@ def list_persons(
 
 @router.get("/persons/{person_id}", response=PersonOut)
 def get_person(request, person_id: int):
-    return get_object_or_404(scoped(request.auth, Person.objects.all()), pk=person_id)
+    return _in_scope(request, Person, person_id)
 
 
 @router.get("/persons/{person_id}/state", response=dict)
 def person_state(request, person_id: int, as_of: datetime.date):
     """The person's state on a past date, from accepted changes up to that date."""
-    person = get_object_or_404(scoped(request.auth, Person.objects.all()), pk=person_id)
+    person = _in_scope(request, Person, person_id)
     state = state_as_of(person, as_of)
     return {**state, "date_of_birth": str(state.get("date_of_birth", "")), "as_of": as_of}
 
 
 @router.get("/persons/{person_id}/timeline", response=list[EventOut])
 def person_timeline(request, person_id: int):
-    person = get_object_or_404(scoped(request.auth, Person.objects.all()), pk=person_id)
+    person = _in_scope(request, Person, person_id)
     return timeline(person=person)
 
 
@@ -354,7 +357,7 @@ def record_changes(request, village_uid: str, period: str, payload: list[ChangeI
 
 
 def _slip(request, slip_id: int) -> Slip:
-    return get_object_or_404(scoped(request.auth, Slip.objects.all()), pk=slip_id)
+    return _in_scope(request, Slip, slip_id)
 
 
 @router.post("/slips/{slip_id}/submit", response={200: SlipOut, 422: ProblemsOut})
@@ -393,7 +396,7 @@ def _review(action, slip, user, *args):
 @router.post("/events/{event_id}/correct", response={201: EventOut, 422: ProblemsOut})
 def correct_event(request, event_id: int, payload: CorrectionIn):
     """Supersede an event with a corrected one, or cancel it (no `change`), with a reason."""
-    event = get_object_or_404(scoped(request.auth, Event.objects.all()), pk=event_id)
+    event = _in_scope(request, Event, event_id)
     allowed = can_review if event.is_accepted else can_record
     if not allowed(request.auth, event.ou_path):
         raise HttpError(403, "You may not correct this entry")

@@ -92,6 +92,19 @@ class HouseholdPoverty(models.Model):
         return {"ou_path": self.household.ou_path}
 
 
+class PersonQuerySet(models.QuerySet):
+    def named(self, query: str):
+        """Every word of the query in the name, with or without diacritics."""
+        persons = self
+        for word in fold(query).split():
+            persons = persons.filter(search_name__contains=word)
+        return persons
+
+    def identified_by(self, number: str):
+        """By citizen ID or health-insurance card number."""
+        return self.filter(models.Q(citizen_id=number) | models.Q(subject_code=number))
+
+
 class Person(Scoped):
     """Latest known state of a person (a projection of their events)."""
 
@@ -134,6 +147,8 @@ class Person(Scoped):
     died_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     is_pending = models.BooleanField(default=True)  # no accepted event yet
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["household", "date_of_birth"]

@@ -100,6 +100,15 @@ def _state(person: Person | None, day: datetime.date) -> dict:
     return replay(events_for(person, accepted_only=False, until=day)).state_on(day)
 
 
+def _state_for_checks(person: Person | None, change: Change) -> dict:
+    """The person's state before the change, and for a birth the mother's live births."""
+    state = _state(person, change.occurred_on)
+    if change.kind == EventKind.BIRTH and change.other_person:
+        mother = _state(change.other_person, change.occurred_on)
+        state["mother_live_births"] = mother["live_births"]
+    return state
+
+
 @transaction.atomic
 def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[list, list]:
     """Add changes to a slip. Returns (events, warnings); raises RegisterError with every
@@ -122,11 +131,7 @@ def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[li
         for person in (change.person, change.other_person):
             if person is not None:
                 person.refresh_from_db()  # an earlier change of the batch may have moved it
-        state = _state(change.person, change.occurred_on) if change.kind in NEEDS_STATE else {}
-        if change.kind == EventKind.BIRTH and change.other_person:
-            state["mother_live_births"] = _state(change.other_person, change.occurred_on)[
-                "live_births"
-            ]
+        state = _state_for_checks(change.person if change.kind in NEEDS_STATE else None, change)
         found = check(change, today, state)
         for problem in found:
             problem.index = index
@@ -293,11 +298,7 @@ def correct(event: Event, change: Change | None, reason: str, user, today=None) 
     else:
         if change.kind in ENTRY_KINDS:
             change.person = None  # the corrected entry re-enters the same person below
-        state = _state(event.person, change.occurred_on)
-        if change.kind == EventKind.BIRTH and change.other_person:
-            state["mother_live_births"] = _state(change.other_person, change.occurred_on)[
-                "live_births"
-            ]
+        state = _state_for_checks(event.person, change)
         if change.kind not in ENTRY_KINDS:
             change.person = event.person
         problems = [

@@ -318,10 +318,9 @@ def person_search(request):
     query = request.GET.get("q", "").strip()
     persons = scoped(request.user, Person.objects.select_related("household", "village"))
     if query.isdigit():
-        persons = persons.filter(Q(citizen_id=query) | Q(subject_code=query))
+        persons = persons.identified_by(query)
     elif query:
-        for word in fold(query).split():
-            persons = persons.filter(search_name__contains=word)
+        persons = persons.named(query)
     else:
         persons = persons.none()
     return render(
