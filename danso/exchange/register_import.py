@@ -34,6 +34,7 @@ from danso.register.models import (
     Slip,
 )
 from danso.register.projection import Fact, replay
+from danso.register.signals import changed
 from danso.register.validation import Change, Checker, Problem
 from danso.text import fold
 
@@ -383,6 +384,8 @@ def _write_persons(checked, new_households, user, accept, progress, total) -> in
         table.flush()
         table.reset_sequence()
     analyze(tables)
+    if accept:
+        changed(village_id for village_id, _period in slips)
     for pk, name in heads.items():
         Household.objects.filter(pk=pk).update(head_name=name)
     progress(2 * total, 2 * total)

@@ -38,6 +38,7 @@ from .models import (
     Slip,
 )
 from .projection import SPOUSE_KINDS, Fact, replay
+from .signals import changed
 
 PEOPLE_PER_VILLAGE = 1200
 # Share of the population by 5-year age group, Vietnam around 2024 (0–4 … 80+).
@@ -776,6 +777,7 @@ class Generator:
                 table.flush()
                 table.reset_sequence()
             analyze(self.tables)
+            changed(v.pk for v in villages)
         summary.rows = sum(table.written for table in self.tables.values())
         summary.households = len(self.homes)
         summary.persons = len(self.sims)

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from . import codes
 from .models import Event, EventKind, Household, MaritalSpell, MethodSpell, Person, Residence
+from .signals import changed
 
 PERSON_FIELDS = [
     "full_name",
@@ -260,9 +261,11 @@ def rebuild(person: Person) -> None:
 
 
 def write_spells(person: Person, history: History) -> None:
+    villages = set(Residence.objects.filter(person=person).values_list("village_id", flat=True))
     for model in (Residence, MaritalSpell, MethodSpell):
         model.objects.filter(person=person).delete()
-    Residence.objects.bulk_create(residence_rows(person, history))
+    residences = Residence.objects.bulk_create(residence_rows(person, history))
+    changed(villages | {r.village_id for r in residences})
     MaritalSpell.objects.bulk_create(
         MaritalSpell(
             person=person,

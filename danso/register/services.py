@@ -17,6 +17,7 @@ from danso.orgunits.models import Level, OrgUnit
 from . import codes
 from .models import Event, EventKind, Household, HouseholdPoverty, Person, Slip
 from .projection import ENTRY_KINDS, EXIT_KINDS, events_for, rebuild, replay, spouses_of
+from .signals import changed
 from .validation import Change, Problem, age_on, check
 
 
@@ -251,6 +252,7 @@ def accept(slip: Slip, user) -> int:
     for event in events:
         event.is_accepted = True
         _rebuild_around(event)
+    changed([slip.village_id])
     return len(events)
 
 
@@ -334,4 +336,5 @@ def correct(event: Event, change: Change | None, reason: str, user, today=None) 
     replacement.is_accepted = event.is_accepted
     replacement.save()
     _rebuild_around(event)
+    changed([event.village_id, replacement.village_id])
     return replacement

@@ -11,9 +11,12 @@ class StatisticsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from danso.register.models import Event
+        from danso.register.signals import villages_changed
 
         from .models import Submission
         from .signals import flag_after_approval
+        from .store import on_villages_changed
 
         auditlog.register(Submission, exclude_fields=["values", "warnings"])
         post_save.connect(flag_after_approval, sender=Event, dispatch_uid="after_approval")
+        villages_changed.connect(on_villages_changed, dispatch_uid="village_versions")

@@ -97,6 +97,7 @@ STOCK_ELEMENTS = [
     StockElement("residents_start", "Nhân khẩu thực tế thường trú đầu kỳ"),
     StockElement("residents_mid", "Dân số trung bình (giữa kỳ)"),
     StockElement("women_15_49", "Số phụ nữ 15–49 tuổi"),
+    *[StockElement(f"women_{a}_{b}", f"Phụ nữ {a}–{b} tuổi") for a, b in AGE_GROUPS],
     *[StockElement(f"women_mid_{a}_{b}", f"Phụ nữ {a}–{b} tuổi giữa kỳ") for a, b in AGE_GROUPS],
     StockElement("married_women_15_49", "Số phụ nữ 15–49 tuổi có chồng"),
     StockElement("users", "Phụ nữ 15–49 tuổi có chồng đang sử dụng biện pháp tránh thai"),

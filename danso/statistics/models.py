@@ -72,3 +72,42 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.form_code} {self.unit_id} {self.period} ({self.status})"
+
+
+class VillageVersion(models.Model):
+    """How many times a village's register has changed: every change to its events or spells
+    bumps it in the same transaction (see `store.py`)."""
+
+    village = models.OneToOneField(
+        "orgunits.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.village_id} v{self.version}"
+
+
+class VillageFigures(models.Model):
+    """The counts of one village from one source on one day (for events: over the month that
+    starts that day), as computed from the register when the village was at `version`.
+
+    Reports add these up instead of scanning the register; a row whose version is behind the
+    village's is stale and recomputed on the next read (see `store.py`).
+    """
+
+    village = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=20)
+    day = models.DateField()
+    version = models.BigIntegerField()
+    values = models.JSONField(default=dict)  # element code → count; zeros left out
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "day", "village"], name="village_figures_unique"
+            ),  # fmt: skip
+        ]
+
+    def __str__(self):
+        return f"{self.village_id} {self.source} {self.day} v{self.version}"

@@ -55,6 +55,11 @@ class Period:
     def middle(self) -> datetime.date:
         return self.start + datetime.timedelta(days=self.days // 2)
 
+    @property
+    def months(self) -> list[datetime.date]:
+        """The first day of each month of the period."""
+        return [_add_months(self.start, i) for i in range(MONTHS[self.type])]
+
     def previous(self) -> "Period":
         return Period.parse(_period_id(self.type, self.start - _DAY))
 
@@ -65,6 +70,11 @@ _DAY = datetime.timedelta(days=1)
 def _add_months(day: datetime.date, months: int) -> datetime.date:
     month = day.month - 1 + months
     return datetime.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    """The last day of the month of `day`."""
+    return _add_months(day.replace(day=1), 1) - _DAY
 
 
 def _period_id(kind: str, day: datetime.date) -> str:

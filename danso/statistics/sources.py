@@ -1,0 +1,107 @@
+"""The grouped queries that count the register, village by village.
+
+A source answers, for some villages and one day, {village id: {element code: count}}:
+- `events`: accepted, not superseded events dated in the month that starts on `day` (flows);
+- `residents`: de facto usual residents, households and women by age on `day` (stocks);
+- `couples`: married women 15–49 on `day` and the method each uses then (stocks).
+Every source is one grouped query, whatever the number of villages. Reports never call them
+directly: `store.py` keeps their answers per village and day and recomputes only what changed.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from danso.register import codes
+from danso.register.models import Event, MaritalSpell, MethodSpell, Residence
+
+from .definitions import AGE_GROUPS, EVENT_ELEMENTS, MODERN
+from .periods import month_end
+
+
+def _alive_on(day):
+    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _aged(day, low, high) -> Q:
+    """Born so that the age on `day` is between low and high (inclusive)."""
+    return Q(date_of_birth__lte=_years_before(day, low),
+             date_of_birth__gt=_years_before(day, high + 1))  # fmt: skip
+
+
+def _by_village(rows) -> dict[int, dict[str, int]]:
+    """Grouped rows → {village id: {code: count}}, zeros left out."""
+    out = {}
+    for row in rows:
+        village = row.pop("village_id")
+        out[village] = {code: value for code, value in row.items() if value}
+    return out
+
+
+def events(villages, day: datetime.date) -> dict[int, dict[str, int]]:
+    rows = Event.objects.filter(
+        village__in=villages, occurred_on__range=(day, month_end(day)),
+        is_accepted=True, is_superseded=False,
+    )  # fmt: skip
+    counts = {e.code: Count("pk", filter=Q(kind=e.kind) & e.where) for e in EVENT_ELEMENTS}
+    return _by_village(rows.values("village_id").annotate(**counts).order_by())
+
+
+def _residing(villages, day):
+    return Residence.objects.filter(village__in=villages, counted_from__lte=day).filter(
+        _alive_on(day)
+    )
+
+
+def residents(villages, day: datetime.date) -> dict[int, dict[str, int]]:
+    women = Q(sex=codes.FEMALE)
+    by_age = {f"women_{a}_{b}": Count("pk", filter=women & _aged(day, a, b)) for a, b in AGE_GROUPS}
+    rows = (
+        _residing(villages, day)
+        .values("village_id")
+        .annotate(
+            residents=Count("pk"),
+            residents_male=Count("pk", filter=Q(sex=codes.MALE)),
+            residents_female=Count("pk", filter=women),
+            women_15_49=Count("pk", filter=women & _aged(day, 15, 49)),
+            elderly=Count("pk", filter=Q(date_of_birth__lte=_years_before(day, 60))),
+            households=Count("household_id", distinct=True),
+            family_households=Count("household_id", distinct=True, filter=Q(household__kind="1")),
+            **by_age,
+        )
+    )
+    return _by_village(rows.order_by())
+
+
+def couples(villages, day: datetime.date) -> dict[int, dict[str, int]]:
+    married = MaritalSpell.objects.filter(person=OuterRef("person"), status=codes.MARRIED).filter(
+        _alive_on(day)
+    )
+    method = MethodSpell.objects.filter(person=OuterRef("person")).filter(_alive_on(day))
+    women = (
+        _residing(villages, day)
+        .filter(_aged(day, 15, 49), sex=codes.FEMALE)
+        .filter(Exists(married))
+        .annotate(method_on=Subquery(method.values("method")[:1]))
+    )
+    out: dict[int, dict[str, int]] = {}
+    for row in women.values("village_id", "method_on").annotate(n=Count("pk")).order_by():
+        figures = out.setdefault(row["village_id"], {})
+        codes_counted = ["married_women_15_49"]
+        if method_on := row["method_on"]:
+            codes_counted += ["users", f"users_{method_on}"]
+            if method_on in MODERN:
+                codes_counted.append("users_modern")
+        for code in codes_counted:
+            figures[code] = figures.get(code, 0) + row["n"]
+    return out
+
+
+SOURCES = {"events": events, "residents": residents, "couples": couples}

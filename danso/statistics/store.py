@@ -1,0 +1,102 @@
+"""Counts per village and day, kept so that a report adds up a few thousand rows instead of
+scanning the register.
+
+Each answer of a source (sources.py) for one village and one day is stored in
+`VillageFigures` with the village's version at the moment of reading. Every write to the
+register that can change a count bumps the versions of the villages it touches, in the same
+transaction (the register sends `villages_changed`). A stored row whose version is behind is
+stale: the next report recomputes just those villages. So a report always reflects every
+accepted change at once (no nightly rebuild, no analytics lag) and costs, after the first
+time a day is asked for, one indexed read plus the villages that changed since.
+
+Why versions and not deletion: a report that is computing while a change commits would
+otherwise store figures read before the change. The version is read *before* the register is,
+so such figures carry the old version and are ignored.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from .models import VillageFigures, VillageVersion
+from .sources import SOURCES
+
+# Beyond this many villages a recomputation filters by the unit's villages (a subquery) rather
+# than by a list of ids, which keeps queries small for a whole province or the nation.
+ID_LIST_LIMIT = 500
+
+
+def bump(village_ids) -> None:
+    """Mark the villages as changed (called inside the writing transaction)."""
+    ids = sorted(set(village_ids))
+    table = connection.ops.quote_name(VillageVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(
+                f"INSERT INTO {table} (village_id, version) VALUES "
+                + ", ".join(["(%s, 1)"] * len(chunk))
+                + f" ON CONFLICT (village_id) DO UPDATE SET version = {table}.version + 1",
+                chunk,
+            )
+
+
+def on_villages_changed(sender, village_ids, **kwargs) -> None:
+    bump(village_ids)
+
+
+Request = tuple[str, datetime.date]  # (source, day)
+
+
+def counts(villages, village_ids: list[int], requests: list[Request], progress=None):
+    """{(source, day): {village id: {code: count}}} for the villages (a queryset of OrgUnit and
+    the list of its ids), recomputing what is missing or stale. `progress(done, total)` is
+    called after each recomputed source and day."""
+    requests = list(dict.fromkeys(requests))
+    versions = dict(
+        VillageVersion.objects.filter(village__in=villages).values_list("village_id", "version")
+    )
+    wanted = Q()
+    for source, day in requests:
+        wanted |= Q(source=source, day=day)
+    found: dict[Request, dict[int, dict]] = defaultdict(dict)
+    stored = VillageFigures.objects.filter(wanted, village__in=villages).values_list(
+        "source", "day", "village_id", "version", "values"
+    )
+    for source, day, village, version, values in stored:
+        if version == versions.get(village, 0):
+            found[(source, day)][village] = values
+    stale = [(r, [v for v in village_ids if v not in found[r]]) for r in requests]
+    stale = [(r, missing) for r, missing in stale if missing]
+    for step, ((source, day), missing) in enumerate(stale, start=1):
+        which = missing if len(missing) <= ID_LIST_LIMIT else villages
+        computed = SOURCES[source](which, day)
+        fresh = {v: computed.get(v, {}) for v in missing}
+        _save(source, day, fresh, versions)
+        found[(source, day)].update(fresh)
+        if progress:
+            progress(step, len(stale))
+    return found
+
+
+def _save(source: str, day: datetime.date, fresh: dict[int, dict], versions: dict) -> None:
+    rows = [
+        VillageFigures(village_id=v, source=source, day=day, version=versions.get(v, 0),
+                       values=values)
+        for v, values in fresh.items()
+    ]  # fmt: skip
+    with transaction.atomic():
+        VillageFigures.objects.bulk_create(
+            rows,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["source", "day", "village"],
+            update_fields=["version", "values", "computed_at"],
+        )
+
+
+def forget(villages) -> int:
+    """Drop the stored counts of some villages (the next report recomputes them)."""
+    return VillageFigures.objects.filter(village__in=villages).delete()[0]
