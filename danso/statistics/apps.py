@@ -13,10 +13,11 @@ class StatisticsConfig(AppConfig):
         from danso.register.models import Event
         from danso.register.signals import villages_changed
 
-        from .models import Submission
+        from .models import PublicHoliday, Submission
         from .signals import flag_after_approval
         from .store import on_villages_changed
 
         auditlog.register(Submission, exclude_fields=["values", "warnings"])
+        auditlog.register(PublicHoliday)
         post_save.connect(flag_after_approval, sender=Event, dispatch_uid="after_approval")
         villages_changed.connect(on_villages_changed, dispatch_uid="village_versions")

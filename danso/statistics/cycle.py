@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from danso.orgunits.models import OrgUnit
 
 from .forms import FORMS, ReportForm
+from .holidays import days_off
 from .models import Submission
 from .periods import Period
 from .report import build, label_of
@@ -28,10 +29,11 @@ class CycleError(Exception):
 
 
 def add_working_days(day: datetime.date, days: int) -> datetime.date:
-    """Monday to Friday; public holidays are not known to danso yet."""
+    """Monday to Friday, less the public holidays (holidays.py)."""
+    off = days_off(day, day + datetime.timedelta(days=2 * days + 30))
     while days:
         day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in off:
             days -= 1
     return day
 
@@ -109,6 +111,22 @@ def approved_covering(village_path: str, day: datetime.date) -> bool:
         status=Submission.Status.APPROVED, period_start__lte=day, period_end__gte=day
     ).values_list("ou_path", flat=True)
     return any(village_path.startswith(path) for path in approved)
+
+
+def changes_after_approval(unit: OrgUnit, period: Period):
+    """Changes dated in the period, in the unit's area, that reached the register after its
+    report was approved: kept, but not in the approved figures (they count from the next
+    report on, or in a re-approved version)."""
+    from danso.register.models import Event
+
+    return (
+        Event.objects.filter(
+            after_approval=True, ou_path__startswith=unit.path,
+            occurred_on__range=(period.start, period.end),
+        )
+        .select_related("person", "village", "recorded_by")
+        .order_by("occurred_on", "pk")
+    )  # fmt: skip
 
 
 def completeness(form_code: str, unit: OrgUnit, period: Period, children) -> list[dict]:

@@ -111,3 +111,21 @@ class VillageFigures(models.Model):
 
     def __str__(self):
         return f"{self.village_id} {self.source} {self.day} v{self.version}"
+
+
+class PublicHoliday(models.Model):
+    """A day off that deadlines do not count (see holidays.py)."""
+
+    day = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.name}"
+
+    def get_additional_data(self):
+        return {"ou_path": "VN/"}  # national: in the audit log of national administrators

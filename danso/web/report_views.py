@@ -73,6 +73,8 @@ def report_page(request):
             if context["can_submit"] and unit.level == "commune":
                 context["preparation"] = cycle.preparation_warnings(form, unit, period)
             context["can_approve"] = can_approve_report(request.user, unit)
+            if any(s.status == Submission.Status.APPROVED for s in context["submissions"]):
+                context["late_changes"] = cycle.changes_after_approval(unit, period)
             context["deadline"] = cycle.deadline(form, period)
     template = "statistics/print.html" if request.GET.get("in") else "statistics/report.html"
     return render(request, template, context)

@@ -27,7 +27,28 @@ def people(register, make_user, login):
 
 def test_add_working_days_skips_weekends():
     assert cycle.add_working_days(D(2025, 9, 30), 5) == D(2025, 10, 7)  # Tue → next Tue
-    assert cycle.add_working_days(D(2025, 12, 31), 15) == D(2026, 1, 21)
+    assert cycle.add_working_days(D(2025, 12, 31), 15) == D(2026, 1, 22)  # 1/1 is a holiday
+
+
+def test_deadlines_skip_public_holidays_that_administrators_keep():
+    """Q4/2022's quarterly form is due 15 working days after 31/12/2022. Not counted: 2/1/2023
+    (1/1 fell on a Sunday) and, by the seeded rule, Tết 23–25/1 with 26–27/1 making up the
+    eve and New Year's day that fell on the weekend. Counted: 3–6, 9–13, 16–20 and 30/1."""
+    from danso.statistics.models import PublicHoliday
+
+    assert cycle.add_working_days(D(2022, 12, 31), 15) == D(2023, 1, 30)
+    # April 2025's monthly form (5 working days; 30/4 and 1/5 off): 2, 5, 6, 7, 8 May …
+    assert cycle.add_working_days(D(2025, 4, 30), 5) == D(2025, 5, 8)
+    # … until an administrator records the announced extra day off on Friday 2/5/2025.
+    PublicHoliday.objects.create(day=D(2025, 5, 2), name="Nghỉ hoán đổi")
+    assert cycle.add_working_days(D(2025, 4, 30), 5) == D(2025, 5, 9)
+
+
+def test_only_national_administrators_edit_public_holidays(make_user, login, unit):
+    national = login(make_user("qt_tw", "admin", unit("VN")))
+    provincial = login(make_user("qt_tinh", "admin", unit("P66")))
+    assert national.get("/quan-tri/statistics/publicholiday/").status_code == 200
+    assert provincial.get("/quan-tri/statistics/publicholiday/").status_code == 403
 
 
 def test_submit_freezes_a_version_and_approval_locks_the_period(register, people):
@@ -65,6 +86,9 @@ def test_submit_freezes_a_version_and_approval_locks_the_period(register, people
     assert Event.objects.get(pk=event.pk).after_approval
     page = people["xa"].get(f"/so-a0/ho/{household.pk}/").content.decode()
     assert "ghi sau khi báo cáo kỳ này đã được duyệt" in page
+    report_page = people["tinh"].get("/bao-cao/", quarter).content.decode()
+    assert "1 thay đổi được ghi sau khi duyệt (không có trong số liệu đã duyệt)" in report_page
+    assert f'href="/so-a0/nguoi/{event.person_id}/"' in report_page
     second.refresh_from_db()
     assert next(r for r in second.values["rows"] if r["code"] == "births")["values"][0] == 1
 
