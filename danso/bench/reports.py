@@ -96,7 +96,7 @@ def run(province_uid: str, print_=print) -> dict:
     from danso.statistics.compute import villages_of
     from danso.statistics.dashboard import recent_quarters
     from danso.statistics.forms import DSH_01
-    from danso.statistics.lists import newborn_screening
+    from danso.statistics.lists import NEWBORNS, list_rows
     from danso.statistics.report import build
 
     province = OrgUnit.objects.get(uid=province_uid)
@@ -115,7 +115,7 @@ def run(province_uid: str, print_=print) -> dict:
     one_village = villages.order_by("pk").values_list("pk", flat=True)[:1]
     store.bump(one_village)  # what recording a change in that village does
     changed_seconds = timed(lambda: build(DSH_01, province, quarter))[0]
-    list_seconds, screened = timed(lambda: newborn_screening(province, quarter))
+    list_seconds, screened = timed(lambda: list_rows(NEWBORNS, province, quarter))
     columns = len(report.columns) - 1
     print_(f"danso: 01-DSH for {province.name}, {quarter.label}, {columns} commune columns")
     print_(

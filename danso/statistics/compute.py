@@ -95,6 +95,14 @@ def requests_for(period: Period) -> list[tuple[str, datetime.date, dict | None]]
     ]
 
 
+def villages_to_compute(unit: OrgUnit, period: Period) -> int:
+    """How many villages a report of the unit for the period would have to count afresh (the
+    rest is read from the store): what decides whether it runs in the background."""
+    villages = villages_of(unit)
+    ids = list(villages.values_list("pk", flat=True))
+    return store.villages_to_compute(villages, ids, [(s, d) for s, d, _ in requests_for(period)])
+
+
 def compute(unit: OrgUnit, period: Period, with_children: bool = True, progress=None) -> Figures:
     """`progress(done, total)` is called after each grouped query (for background jobs)."""
     as_of = timezone.now()

@@ -76,6 +76,7 @@ EVENT_ELEMENTS = [
                  "method_start", Q(method__in=MODERN)),
     *[EventElement(f"new_users_{m}", f"Mới sử dụng: {codes.METHOD.label(m)}", "method_start",
                    Q(method=m)) for m in codes.METHOD.codes],
+    EventElement("stopped_users", "Người thôi sử dụng biện pháp tránh thai", "method_stop"),
     EventElement("pregnancies", "Số người mang thai", "pregnancy", Q(outcome=codes.PREGNANT)),
     EventElement("miscarriages", "Số ca sảy thai", "pregnancy", Q(outcome=codes.MISCARRIAGE),
                  unit="Ca"),

@@ -138,4 +138,57 @@ DSX_03 = ReportForm(
     notes=["Mục I theo phần đầu Biểu 03-DSX đã đọc được; các mục sau tạm thời."],
 )
 
-FORMS = {f.code: f for f in (DSH_01, DSX_03)}
+# The commune's monthly and quarterly forms (Phụ lục II) were not read: 01-DSX is taken as the
+# month's changes from the collaborators' slips (the P0/CTV lists), 02-DSX as the quarter's
+# figures of 01-DSH for one commune with a column per village. Every row is provisional.
+_SLIP_LISTS = [
+    Row("1", "births", "Số trẻ sinh ra", 0, _P),
+    Row("", "births_male", "Trong đó: nam", 1, _P),
+    Row("", "births_female", "nữ", 1, _P),
+    Row("", "births_order3plus", "con thứ 3 trở lên", 1, _P),
+    Row("2", "newborn_screened", "Số trẻ sơ sinh được sàng lọc sơ sinh", 0, _P),
+    Row("3", "deaths", "Số người chết", 0, _P),
+    Row("4", "moved_in", "Số người chuyển đến từ xã khác", 0, _P),
+    Row("5", "moved_out", "Số người chuyển đi khỏi xã", 0, _P),
+    Row("6", "new_users", "Số người mới sử dụng biện pháp tránh thai", 0, _P),
+    Row("", "new_users_modern", "Trong đó: biện pháp hiện đại", 1, _P),
+    Row("7", "stopped_users", "Số người thôi sử dụng biện pháp tránh thai", 0, _P),
+    Row("8", "pregnancies", "Số người mang thai", 0, _P),
+    Row("", "miscarriages", "Số ca sảy thai", 0, _P),
+    Row("", "abortions", "Số ca phá thai", 0, _P),
+    Row("9", "prenatal_screened", "Số bà mẹ mang thai được sàng lọc trước sinh", 0, _P),
+    Row("10", "elderly_checked", "Số người cao tuổi được khám sức khỏe định kỳ", 0, _P),
+    Row("11", "married", "Số người kết hôn", 0, _P),
+    Row("", "child_marriages", "Trong đó: tảo hôn", 1, _P),
+    Row("12", "premarital_checks", "Số cặp được tư vấn, khám sức khỏe trước khi kết hôn", 0, _P),
+    Row("13", "divorced", "Số người ly hôn", 0, _P),
+]  # fmt: skip
+
+DSX_01 = ReportForm(
+    code="01-DSX",
+    title="Báo cáo thống kê chuyên ngành dân số cấp xã – tháng",
+    period_types=("month",),
+    level_note="Cấp xã",
+    deadline_working_days=5,
+    children_columns=False,
+    rows=_SLIP_LISTS,
+    notes=[
+        "Biểu tạm thời: tổng hợp các danh sách của phiếu P0/CTV trong tháng, chờ phụ lục II "
+        "chính thức."
+    ],  # fmt: skip
+)
+
+DSX_02 = ReportForm(
+    code="02-DSX",
+    title="Báo cáo thống kê chuyên ngành dân số cấp xã – quý",
+    period_types=("quarter",),
+    level_note="Cấp xã, một cột cho mỗi thôn, tổ dân phố",
+    deadline_working_days=5,
+    rows=[Row(r.number, r.code, r.label, r.indent, _P) for r in DSH_01.rows],
+    notes=[
+        "Biểu tạm thời: các chỉ tiêu của Biểu 01-DSH cho một xã, một cột cho mỗi thôn, tổ "
+        "dân phố, chờ phụ lục II chính thức."
+    ],  # fmt: skip
+)
+
+FORMS = {f.code: f for f in (DSX_01, DSX_02, DSX_03, DSH_01)}

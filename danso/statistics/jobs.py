@@ -9,7 +9,8 @@ from .models import ReportJob
 from .periods import Period
 from .report import as_json, build
 
-# Units with more villages than this are computed in the background (DANSO_REPORT_… setting).
+# Reports that must count more villages than this afresh (not read from the store) are
+# computed in the background.
 BACKGROUND_VILLAGES = 300
 
 

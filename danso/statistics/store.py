@@ -55,6 +55,21 @@ def counts(villages, village_ids: list[int], requests: list[Request], progress=N
     the list of its ids), recomputing what is missing or stale. `progress(done, total)` is
     called after each recomputed source and day."""
     requests = list(dict.fromkeys(requests))
+    versions, found = _stored(villages, requests)
+    stale = _stale(found, village_ids, requests)
+    for step, ((source, day), missing) in enumerate(stale, start=1):
+        which = missing if len(missing) <= ID_LIST_LIMIT else villages
+        computed = SOURCES[source](which, day)
+        fresh = {v: computed.get(v, {}) for v in missing}
+        _save(source, day, fresh, versions)
+        found[(source, day)].update(fresh)
+        if progress:
+            progress(step, len(stale))
+    return found
+
+
+def _stored(villages, requests: list[Request]):
+    """The villages' versions, and their stored counts that are still current."""
     versions = dict(
         VillageVersion.objects.filter(village__in=villages).values_list("village_id", "version")
     )
@@ -68,17 +83,18 @@ def counts(villages, village_ids: list[int], requests: list[Request], progress=N
     for source, day, village, version, values in stored:
         if version == versions.get(village, 0):
             found[(source, day)][village] = values
+    return versions, found
+
+
+def _stale(found, village_ids, requests) -> list[tuple[Request, list[int]]]:
     stale = [(r, [v for v in village_ids if v not in found[r]]) for r in requests]
-    stale = [(r, missing) for r, missing in stale if missing]
-    for step, ((source, day), missing) in enumerate(stale, start=1):
-        which = missing if len(missing) <= ID_LIST_LIMIT else villages
-        computed = SOURCES[source](which, day)
-        fresh = {v: computed.get(v, {}) for v in missing}
-        _save(source, day, fresh, versions)
-        found[(source, day)].update(fresh)
-        if progress:
-            progress(step, len(stale))
-    return found
+    return [(r, missing) for r, missing in stale if missing]
+
+
+def villages_to_compute(villages, village_ids: list[int], requests: list[Request]) -> int:
+    """How many villages `counts` would have to recompute for at least one request."""
+    _versions, found = _stored(villages, requests)
+    return len({v for _r, missing in _stale(found, village_ids, requests) for v in missing})
 
 
 def _save(source: str, day: datetime.date, fresh: dict[int, dict], versions: dict) -> None:

@@ -17,9 +17,10 @@ from danso.accounts.scope import (
     scoped,
 )
 from danso.statistics import cycle, jobs
-from danso.statistics.compute import child_columns, villages_of
+from danso.statistics.compute import child_columns, villages_to_compute
 from danso.statistics.export import report_xlsx
 from danso.statistics.forms import FORMS
+from danso.statistics.lists import LISTS
 from danso.statistics.models import ReportJob, Submission
 from danso.statistics.periods import Period, PeriodError
 from danso.statistics.report import build, label_of
@@ -34,7 +35,8 @@ def report_page(request):
     home = home_unit(request.user)
     uid = request.GET.get("dv") or (home.uid if home else "")
     period_id = request.GET.get("ky", "")
-    context = {"forms": FORMS.values(), "form": form, "uid": uid, "period_id": period_id}
+    context = {"forms": FORMS.values(), "form": form, "uid": uid, "period_id": period_id,
+               "name_lists": LISTS.values()}  # fmt: skip
     if uid and period_id:
         unit = get_visible_unit_or_404(request.user, uid)
         try:
@@ -43,7 +45,7 @@ def report_page(request):
             context["error"] = str(err)
         else:
             export = request.GET.get("xuat") == "xlsx"
-            if not export and villages_of(unit).count() > jobs.BACKGROUND_VILLAGES:
+            if not export and villages_to_compute(unit, period) > jobs.BACKGROUND_VILLAGES:
                 job = ReportJob.objects.create(
                     form_code=form.code,
                     unit=unit,
@@ -156,31 +158,35 @@ def dashboard(request):
 
 
 @login_required
-def newborn_list(request):
-    from danso.statistics.lists import NEWBORN_TITLE, newborn_screening, newborn_screening_xlsx
+def name_list(request):
+    """The health facilities' name lists (01-, 02-, 03-DS/CSYT), on screen and in Excel."""
+    from danso.statistics.lists import list_rows, list_xlsx
 
+    chosen = LISTS.get(request.GET.get("bieu", "03-DS/CSYT"))
+    if chosen is None:
+        raise Http404
     home = home_unit(request.user)
     unit = get_visible_unit_or_404(request.user, request.GET.get("dv") or home.uid)
     period_id = request.GET.get("ky", "")
-    context = {"unit": unit, "period_id": period_id, "title": NEWBORN_TITLE}
+    context = {"unit": unit, "period_id": period_id, "list": chosen, "lists": LISTS.values()}
     if period_id:
         try:
             period = Period.parse(period_id)
         except PeriodError as err:
             context["error"] = str(err)
         else:
-            rows = newborn_screening(unit, period)
+            rows = list_rows(chosen, unit, period)
             if request.GET.get("xuat") == "xlsx":
                 response = HttpResponse(
-                    newborn_screening_xlsx(unit, period, rows),
+                    list_xlsx(chosen, unit, period, rows),
                     content_type="application/vnd.openxmlformats-officedocument"
                     ".spreadsheetml.sheet",
                 )
-                name = f"03-DS-CSYT-{unit.uid}-{period.id}.xlsx"
+                name = f"{chosen.code.replace('/', '-')}-{unit.uid}-{period.id}.xlsx"
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
                 return response
             context.update(rows=rows, period=period)
-    return render(request, "statistics/newborn_list.html", context)
+    return render(request, "statistics/name_list.html", context)
 
 
 @login_required

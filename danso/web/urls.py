@@ -56,5 +56,5 @@ urlpatterns += [
     path("bao-cao/tien-do/", report_views.completeness, name="report_completeness"),
     path("bao-cao/tinh-nen/<int:pk>/", report_views.report_job, name="report_job"),
     path("bang-dieu-khien/", report_views.dashboard, name="dashboard"),
-    path("bao-cao/sang-loc-so-sinh/", report_views.newborn_list, name="newborn_list"),
+    path("bao-cao/danh-sach/", report_views.name_list, name="name_list"),
 ]

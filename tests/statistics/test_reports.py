@@ -179,7 +179,7 @@ def test_newborn_screening_list_03_ds_csyt(register, make_user, login):
     from openpyxl import load_workbook
 
     from danso.register.models import Household, Person
-    from danso.statistics.lists import newborn_screening
+    from danso.statistics.lists import NEWBORNS, list_rows
 
     household = Household.objects.get(number="1")
     boy = Person.objects.get(full_name="boy")
@@ -189,19 +189,47 @@ def test_newborn_screening_list_03_ds_csyt(register, make_user, login):
            today=TODAY)  # fmt: skip
     submit(slip, None)
     accept(slip, None)
-    rows = newborn_screening(OrgUnit.objects.get(uid="P66"), Period.parse("2025Q3"))
-    assert [(r["mother_name"], r["child_name"], r["child_born_male"]) for r in rows] == [
-        ("W1", "boy", D(2025, 8, 10))
-    ]
-    assert rows[0]["results"][:2] == ["Bình thường", "Nguy cơ cao"]
+    rows = list_rows(NEWBORNS, OrgUnit.objects.get(uid="P66"), Period.parse("2025Q3"))
+    # mother's card, name, residence, birth date; child, born (boy | girl); the five results
+    assert rows == [["", "W1", "Thôn A1", "01/01/1994", "boy", "10/08/2025", "",
+                     "Bình thường", "Nguy cơ cao", "", "", ""]]  # fmt: skip
     client = login(make_user("tinh", "province", OrgUnit.objects.get(uid="P66")))
     response = client.get(
-        "/bao-cao/sang-loc-so-sinh/", {"dv": "P66", "ky": "2025Q3", "xuat": "xlsx"}
+        "/bao-cao/danh-sach/", {"bieu": "03-DS/CSYT", "dv": "P66", "ky": "2025Q3", "xuat": "xlsx"}
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     data = list(sheet.iter_rows(min_row=7, max_row=7, values_only=True))[0]
     assert data[:8] == (1, None, "W1", "Thôn A1", "01/01/1994", "boy", "10/08/2025", None)
     assert data[8:10] == ("Bình thường", "Nguy cơ cao")
+
+
+def test_provisional_health_facility_lists_01_and_02_ds_csyt(register, make_user, login):
+    """01-DS/CSYT lists W3's pill (20/07/2025, in B); 02-DS/CSYT a prenatal screening of W1
+    recorded here (A, 03/07/2025): both in the province's list, each in its own commune's."""
+    from danso.register.models import Household, Person
+    from danso.statistics.lists import NEW_USERS, PRENATAL, list_rows
+
+    household = Household.objects.get(number="1")
+    slip = slip_for(household.village, "202611")
+    record(slip, [Change("prenatal_screening", D(2025, 7, 3), household,
+                         person=Person.objects.get(full_name="W1"),
+                         data={"results": {"down": "1", "thalassemia": "2"}})],
+           today=TODAY)  # fmt: skip
+    submit(slip, None)
+    accept(slip, None)
+    q3 = Period.parse("2025Q3")
+    province = OrgUnit.objects.get(uid="P66")
+    assert list_rows(NEW_USERS, province, q3) == [
+        ["", "W3", "Khu phố B1", "01/01/1988", "20/07/2025", "Thuốc uống tránh thai", ""]
+    ]
+    assert list_rows(PRENATAL, province, q3) == [
+        ["", "W1", "Thôn A1", "01/01/1994", "03/07/2025", "Nguy cơ thấp", "", "", "Nguy cơ cao"]
+    ]
+    assert list_rows(PRENATAL, register["B"], q3) == []
+    client = login(make_user("tinh", "province", province))
+    page = client.get("/bao-cao/danh-sach/", {"bieu": "01-DS/CSYT", "dv": "P66", "ky": "2025Q3"})
+    assert "Danh sách người mới sử dụng biện pháp tránh thai" in page.content.decode()
+    assert client.get("/bao-cao/danh-sach/", {"bieu": "09-DS/CSYT"}).status_code == 404
 
 
 def test_large_units_are_computed_in_the_background(register, make_user, login, monkeypatch):
@@ -227,3 +255,36 @@ def test_large_units_are_computed_in_the_background(register, make_user, login, 
     assert births["values"][0] == 1
     page = client.get(response.url).content.decode()
     assert "Tổng số trẻ sinh ra trong quý" in page and "<progress" not in page
+    # The job stored the villages' counts: the same report is now read at once, in the page.
+    again = client.get("/bao-cao/", {"bieu": "01-DSH", "dv": "P66", "ky": "2025Q3"})
+    assert again.status_code == 200 and ReportJob.objects.count() == 1
+
+
+def test_every_cell_of_the_monthly_commune_form_01_dsx(register):
+    """July 2025, by hand: in A (Xã Ea Súp) W2's pre-marital check (01/07), G1's check (05/07)
+    and the marriage of W2 (17, a child marriage) and M2 (15/07); in B (Phường Tuy Hòa) W3's
+    abortion (10/07) and her pill (20/07). Nothing else happened in July."""
+    from danso.statistics.forms import DSX_01
+
+    july = Period.parse("202507")
+    expected = {
+        "C24211": {"married": 2, "child_marriages": 1, "premarital_checks": 1,
+                   "elderly_checked": 1},
+        "C22015": {"abortions": 1, "new_users": 1, "new_users_modern": 1},
+    }  # fmt: skip
+    for uid, nonzero in expected.items():
+        report = build(DSX_01, OrgUnit.objects.get(uid=uid), july)
+        got = {code: values[uid] for code, values in cells(report).items()}
+        assert got == {row.code: nonzero.get(row.code, 0) for row in DSX_01.rows}, uid
+        assert [c.uid for c in report.columns] == [uid]
+
+
+def test_the_quarterly_commune_form_02_dsx_has_a_column_per_village(register):
+    from danso.statistics.forms import DSX_02
+
+    report = build(DSX_02, register["A"], Period.parse("2025Q3"))
+    village = OrgUnit.objects.get(uid__endswith="-A1")
+    assert [c.uid for c in report.columns] == [register["A"].uid, village.uid]
+    got = cells(report)
+    for code, (in_a, _in_b) in EXPECTED.items():
+        assert (got[code][register["A"].uid], got[code][village.uid]) == (in_a, in_a), code
