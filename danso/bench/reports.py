@@ -139,7 +139,7 @@ def run(province_uid: str, print_=print) -> dict:
         "villages",
         duck,
     )
-    for table, name, columns in [
+    for table, name, exported in [
         ("register_event", "events", ["village_id", "kind", "sex", "birth_order",
                                       "occurred_on", "is_accepted", "is_superseded"]),
         ("register_residence", "residence", ["person_id", "household_id", "village_id", "sex",
@@ -147,7 +147,7 @@ def run(province_uid: str, print_=print) -> dict:
         ("register_maritalspell", "marital", ["person_id", "status", "start", '"end"']),
         ("register_methodspell", "method", ["person_id", "method", "start", '"end"']),
     ]:  # fmt: skip
-        _export(table, columns, f"WHERE province_code = '{province.province_code}'", folder,
+        _export(table, exported, f"WHERE province_code = '{province.province_code}'", folder,
                 name, duck)  # fmt: skip
     end = quarter.end
     sql = QUERY.format(

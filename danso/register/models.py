@@ -272,6 +272,8 @@ class Event(Scoped):
         indexes = [
             models.Index(fields=["province_code", "kind", "occurred_on"]),
             models.Index(fields=["person", "occurred_on"]),
+            # a month's events of some villages (statistics.sources.events)
+            models.Index(fields=["occurred_on", "village"]),
         ]
 
     def __str__(self):

@@ -64,17 +64,19 @@ def child_columns(unit: OrgUnit) -> list[OrgUnit]:
     return list(children.order_by("code"))
 
 
-def _column_of(villages, unit: OrgUnit, children: list[OrgUnit]) -> dict[int, list[str]]:
-    """Which columns (the unit, and the child it lies in) each village adds to."""
-    by_path = [(c.path, c.uid) for c in children]
+def _column_of(villages, unit: OrgUnit, children: list[OrgUnit]) -> dict[int, str]:
+    """The column each village adds to: the child unit it lies in (the unit itself when there
+    are no child columns). A village's path, or for a pre-2025 unit its old commune's path
+    followed by its own uid, names the child right after the unit's path."""
+    child_by_path = {c.path: c.uid for c in children}
     mapping = {}
-    for village in villages.select_related("legacy_commune"):
-        path = (
-            f"{village.legacy_commune.path}{village.uid}/"
-            if unit.is_legacy and unit.level != Level.VILLAGE
-            else village.path
-        )
-        mapping[village.pk] = [unit.uid] + [uid for p, uid in by_path if path.startswith(p)]
+    for pk, path, legacy_path, uid in villages.values_list(
+        "pk", "path", "legacy_commune__path", "uid"
+    ):
+        if unit.is_legacy and unit.level != Level.VILLAGE:
+            path = f"{legacy_path}{uid}/"
+        step = path[len(unit.path) :].split("/", 1)[0]
+        mapping[pk] = child_by_path.get(f"{unit.path}{step}/", unit.uid)
     return mapping
 
 
@@ -89,6 +91,7 @@ def requests_for(period: Period) -> list[tuple[str, datetime.date, dict | None]]
     return [
         *[("events", month, None) for month in period.months],
         ("residents", period.end, None),
+        ("households", period.end, None),
         ("couples", period.end, None),
         ("residents", period.start - datetime.timedelta(days=1), {"residents": "residents_start"}),
         ("residents", period.middle, MIDDLE),
@@ -114,12 +117,15 @@ def compute(unit: OrgUnit, period: Period, with_children: bool = True, progress=
     values: dict[str, dict[str, int]] = {u.uid: {} for u in [unit, *children]}
     for source, day, renaming in wanted:
         for village, figures in found[(source, day)].items():
-            for uid in columns[village]:
-                column = values[uid]
-                for code, value in figures.items():
-                    if renaming is not None:
-                        if code not in renaming:
-                            continue
-                        code = renaming[code]
-                    column[code] = column.get(code, 0) + value
+            column = values[columns[village]]
+            for code, value in figures.items():
+                if renaming is not None:
+                    if code not in renaming:
+                        continue
+                    code = renaming[code]
+                column[code] = column.get(code, 0) + value
+    total = values[unit.uid]  # what lies in no child column, plus every child column
+    for child in children:
+        for code, value in values[child.uid].items():
+            total[code] = total.get(code, 0) + value
     return Figures(unit, period, [unit, *children], values, as_of)

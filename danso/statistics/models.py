@@ -128,4 +128,4 @@ class PublicHoliday(models.Model):
         return f"{self.day:%d/%m/%Y} {self.name}"
 
     def get_additional_data(self):
-        return {"ou_path": "VN/"}  # national: in the audit log of national administrators
+        return {"ou_path": "/VN/"}  # national: in the audit log of national administrators

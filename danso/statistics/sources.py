@@ -1,19 +1,22 @@
 """The grouped queries that count the register, village by village.
 
-A source answers, for some villages and one day, {village id: {element code: count}}:
+A source answers, for some villages and days, {day: {village id: {element code: count}}}:
 - `events`: accepted, not superseded events dated in the month that starts on `day` (flows);
-- `residents`: de facto usual residents, households and women by age on `day` (stocks);
+- `residents`: de facto usual residents, by sex, and women by age on `day` (stocks);
+- `households`: households with a de facto usual resident on `day` (stocks);
 - `couples`: married women 15–49 on `day` and the method each uses then (stocks).
-Every source is one grouped query, whatever the number of villages. Reports never call them
+Every source is one grouped query per day (events: for all the months at once), whatever the
+number of villages. Reports never call them
 directly: `store.py` keeps their answers per village and day and recomputes only what changed.
 """
 
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 
 from danso.register import codes
-from danso.register.models import Event, MaritalSpell, MethodSpell, Residence
+from danso.register.models import Event, Household, MaritalSpell, MethodSpell, Residence
 
 from .definitions import AGE_GROUPS, EVENT_ELEMENTS, MODERN
 from .periods import month_end
@@ -45,13 +48,29 @@ def _by_village(rows) -> dict[int, dict[str, int]]:
     return out
 
 
-def events(villages, day: datetime.date) -> dict[int, dict[str, int]]:
+def events(villages, months: list[datetime.date]) -> dict[datetime.date, dict[int, dict]]:
+    """Every month (its first day) at once: one query grouped by village and month."""
     rows = Event.objects.filter(
-        village__in=villages, occurred_on__range=(day, month_end(day)),
+        village__in=villages, occurred_on__range=(min(months), month_end(max(months))),
         is_accepted=True, is_superseded=False,
     )  # fmt: skip
     counts = {e.code: Count("pk", filter=Q(kind=e.kind) & e.where) for e in EVENT_ELEMENTS}
-    return _by_village(rows.values("village_id").annotate(**counts).order_by())
+    grouped = rows.annotate(month=TruncMonth("occurred_on")).values("village_id", "month")
+    out: dict[datetime.date, list] = {month: [] for month in months}
+    for row in grouped.annotate(**counts).order_by():
+        month = row.pop("month")
+        if month in out:
+            out[month].append(row)
+    return {month: _by_village(rows) for month, rows in out.items()}
+
+
+def _each_day(source):
+    """A source that counts one day per query, over several days."""
+
+    def over_days(villages, days: list[datetime.date]) -> dict[datetime.date, dict[int, dict]]:
+        return {day: source(villages, day) for day in days}
+
+    return over_days
 
 
 def _residing(villages, day):
@@ -72,11 +91,22 @@ def residents(villages, day: datetime.date) -> dict[int, dict[str, int]]:
             residents_female=Count("pk", filter=women),
             women_15_49=Count("pk", filter=women & _aged(day, 15, 49)),
             elderly=Count("pk", filter=Q(date_of_birth__lte=_years_before(day, 60))),
-            households=Count("household_id", distinct=True),
-            family_households=Count("household_id", distinct=True, filter=Q(household__kind="1")),
             **by_age,
         )
     )
+    return _by_village(rows.order_by())
+
+
+def households(villages, day: datetime.date) -> dict[int, dict[str, int]]:
+    """Households with at least one resident on the day (a semi-join, cheaper than counting
+    distinct households over the residents)."""
+    lived_in = _residing(villages, day).filter(household=OuterRef("pk"))
+    rows = (
+        Household.objects.filter(Exists(lived_in), village__in=villages)
+        .values("village_id")
+        .annotate(households=Count("pk"),
+                  family_households=Count("pk", filter=Q(kind=codes.FAMILY_HOUSEHOLD)))
+    )  # fmt: skip
     return _by_village(rows.order_by())
 
 
@@ -104,4 +134,6 @@ def couples(villages, day: datetime.date) -> dict[int, dict[str, int]]:
     return out
 
 
-SOURCES = {"events": events, "residents": residents, "couples": couples}
+# source name → function(villages, days) → {day: {village id: {code: count}}}
+SOURCES = {"events": events, "residents": _each_day(residents),
+           "households": _each_day(households), "couples": _each_day(couples)}  # fmt: skip

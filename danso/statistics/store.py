@@ -26,6 +26,8 @@ from .sources import SOURCES
 # Beyond this many villages a recomputation filters by the unit's villages (a subquery) rather
 # than by a list of ids, which keeps queries small for a whole province or the nation.
 ID_LIST_LIMIT = 500
+# Reading stored counts filters by a list of ids up to this many villages (a province).
+IN_LIST_LIMIT = 20000
 
 
 def bump(village_ids) -> None:
@@ -55,17 +57,27 @@ def counts(villages, village_ids: list[int], requests: list[Request], progress=N
     the list of its ids), recomputing what is missing or stale. `progress(done, total)` is
     called after each recomputed source and day."""
     requests = list(dict.fromkeys(requests))
-    versions, found = _stored(villages, requests)
-    stale = _stale(found, village_ids, requests)
-    for step, ((source, day), missing) in enumerate(stale, start=1):
-        which = missing if len(missing) <= ID_LIST_LIMIT else villages
-        computed = SOURCES[source](which, day)
-        fresh = {v: computed.get(v, {}) for v in missing}
-        _save(source, day, fresh, versions)
-        found[(source, day)].update(fresh)
+    versions, found = _stored(_narrowest(villages, village_ids), requests)
+    # Days of a source that lack the same villages are counted together (events: one query).
+    batches: dict[tuple[str, tuple[int, ...]], list[datetime.date]] = defaultdict(list)
+    for (source, day), missing in _stale(found, village_ids, requests):
+        batches[(source, tuple(missing))].append(day)
+    for step, ((source, missing), days) in enumerate(batches.items(), start=1):
+        which = list(missing) if len(missing) <= ID_LIST_LIMIT else villages
+        for day, computed in SOURCES[source](which, days).items():
+            fresh = {v: computed.get(v, {}) for v in missing}
+            _save(source, day, fresh, versions)
+            found[(source, day)].update(fresh)
         if progress:
-            progress(step, len(stale))
+            progress(step, len(batches))
     return found
+
+
+def _narrowest(villages, village_ids: list[int]):
+    """Filter by the list of ids where it is short enough: a list lets the database use its
+    indexes at once, where a subquery over the unit's villages may be planned badly (seen on
+    PostgreSQL before the store's statistics exist: 1.7 s instead of 0.05 s)."""
+    return village_ids if len(village_ids) <= IN_LIST_LIMIT else villages
 
 
 def _stored(villages, requests: list[Request]):
@@ -93,7 +105,7 @@ def _stale(found, village_ids, requests) -> list[tuple[Request, list[int]]]:
 
 def villages_to_compute(villages, village_ids: list[int], requests: list[Request]) -> int:
     """How many villages `counts` would have to recompute for at least one request."""
-    _versions, found = _stored(villages, requests)
+    _versions, found = _stored(_narrowest(villages, village_ids), requests)
     return len({v for _r, missing in _stale(found, village_ids, requests) for v in missing})
 
 
