@@ -273,7 +273,7 @@ class Event(Scoped):
             models.Index(fields=["province_code", "kind", "occurred_on"]),
             models.Index(fields=["person", "occurred_on"]),
             # a month's events of some villages (statistics.sources.events)
-            models.Index(fields=["occurred_on", "village"]),
+            models.Index(fields=["village", "occurred_on"]),
         ]
 
     def __str__(self):
