@@ -7,7 +7,9 @@ any old unit (district, old province) and any period, exactly, without apportion
 communes.
 
 A period asks for the events of each of its months, the stocks on its last day, and the
-residents on the day before it starts and in its middle (for rates).
+residents on the day before it starts. Rates divide by the average population of the period,
+(start + end) ÷ 2, the General Statistics Office's formula when two points are known (a
+quarter's start is the previous quarter's end, so it is usually stored already).
 """
 
 import datetime
@@ -82,8 +84,12 @@ def _column_of(villages, unit: OrgUnit, children: list[OrgUnit]) -> dict[int, st
 
 # What each (source, day) a period asks for adds to its figures: the element codes as they
 # are, or renamed (the residents before the start are "residents_start").
-MIDDLE = {"residents": "residents_mid", **{f"women_{a}_{b}": f"women_mid_{a}_{b}"
-                                          for a, b in AGE_GROUPS}}  # fmt: skip
+WOMEN = [f"women_{a}_{b}" for a, b in AGE_GROUPS]
+START = {"residents": "residents_start", **{code: f"{code}_start" for code in WOMEN}}
+# Average over the period = (start + end) ÷ 2 of these (GSO's average population).
+AVERAGES = {"residents_mid": ("residents_start", "residents"),
+            **{f"women_mid_{a}_{b}": (f"women_{a}_{b}_start", f"women_{a}_{b}")
+               for a, b in AGE_GROUPS}}  # fmt: skip
 
 
 def requests_for(period: Period) -> list[tuple[str, datetime.date, dict | None]]:
@@ -93,8 +99,7 @@ def requests_for(period: Period) -> list[tuple[str, datetime.date, dict | None]]
         ("residents", period.end, None),
         ("households", period.end, None),
         ("couples", period.end, None),
-        ("residents", period.start - datetime.timedelta(days=1), {"residents": "residents_start"}),
-        ("residents", period.middle, MIDDLE),
+        ("residents", period.start - datetime.timedelta(days=1), START),
     ]
 
 
@@ -128,4 +133,9 @@ def compute(unit: OrgUnit, period: Period, with_children: bool = True, progress=
     for child in children:
         for code, value in values[child.uid].items():
             total[code] = total.get(code, 0) + value
+    for column in values.values():
+        for average, (start, end) in AVERAGES.items():
+            column[average] = (column.get(start, 0) + column.get(end, 0)) / 2
+        for code in WOMEN:
+            column.pop(f"{code}_start", None)  # only a step towards the averages
     return Figures(unit, period, [unit, *children], values, as_of)

@@ -1,8 +1,8 @@
 """Every figure a report can show, declared once.
 
 - EVENT_ELEMENTS: counts of accepted, not superseded events in the period (flows).
-- STOCK_ELEMENTS: counts taken from the spells on the last day of the period (stocks), or on
-  another day of it (mid-period population for rates).
+- STOCK_ELEMENTS: counts taken from the spells on the last day of the period (stocks), or
+  averaged over it, (start + end) ÷ 2, for the denominators of rates.
 - INDICATORS: derived figures = numerator ÷ denominator × factor (‰, %, per woman…), always
   shown with both parts.
 Report forms (forms.py) are layouts of these codes. Definitions follow
@@ -96,10 +96,11 @@ STOCK_ELEMENTS = [
     StockElement("residents_male", "Nhân khẩu là nam"),
     StockElement("residents_female", "Nhân khẩu là nữ"),
     StockElement("residents_start", "Nhân khẩu thực tế thường trú đầu kỳ"),
-    StockElement("residents_mid", "Dân số trung bình (giữa kỳ)"),
+    StockElement("residents_mid", "Dân số trung bình ((đầu kỳ + cuối kỳ) ÷ 2)"),
     StockElement("women_15_49", "Số phụ nữ 15–49 tuổi"),
     *[StockElement(f"women_{a}_{b}", f"Phụ nữ {a}–{b} tuổi") for a, b in AGE_GROUPS],
-    *[StockElement(f"women_mid_{a}_{b}", f"Phụ nữ {a}–{b} tuổi giữa kỳ") for a, b in AGE_GROUPS],
+    *[StockElement(f"women_mid_{a}_{b}", f"Phụ nữ {a}–{b} tuổi, bình quân kỳ")
+      for a, b in AGE_GROUPS],
     StockElement("married_women_15_49", "Số phụ nữ 15–49 tuổi có chồng"),
     StockElement("users", "Phụ nữ 15–49 tuổi có chồng đang sử dụng biện pháp tránh thai"),
     StockElement("users_modern", "… đang sử dụng biện pháp tránh thai hiện đại"),

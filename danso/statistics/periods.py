@@ -52,10 +52,6 @@ class Period:
         return (self.end - self.start).days + 1
 
     @property
-    def middle(self) -> datetime.date:
-        return self.start + datetime.timedelta(days=self.days // 2)
-
-    @property
     def months(self) -> list[datetime.date]:
         """The first day of each month of the period."""
         return [_add_months(self.start, i) for i in range(MONTHS[self.type])]

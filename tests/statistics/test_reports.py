@@ -103,6 +103,23 @@ def test_derived_indicators_show_their_parts(register):
     assert figures.indicator("C22015", "srb")[0] is None  # no births: no ratio
 
 
+def test_rates_divide_by_the_average_population_of_the_period(register):
+    """GSO's average population, (start + end) ÷ 2. On 30/06/2025 the province had 8 residents
+    (A: M1 W1 G1 W2 M2; B: M3 W3 girl), on 30/09/2025 8 again (A: M1 W1 boy W2 M2; B: W3 girl
+    W4), so 8; W4 (26, arrived 01/08) is the only woman of 25–29: (0 + 1) ÷ 2 = 0.5. One birth
+    in the 92 days of Q3: CBR = 1 ÷ 8 × 1000 × 365 ÷ 92 ‰. W1 (31) is the only woman of 30–34
+    at both ends and bore the boy: TFR = 5 × (1 ÷ 1) × 365 ÷ 92."""
+    from danso.statistics.compute import compute
+
+    figures = compute(OrgUnit.objects.get(uid="P66"), Period.parse("2025Q3"))
+    assert figures.value("P66", "residents_mid") == 8
+    assert figures.value("P66", "women_mid_25_29") == 0.5
+    assert figures.value("P66", "women_mid_30_34") == 1
+    value, num, den = figures.indicator("P66", "cbr")
+    assert (num, den) == (1, 8) and value == pytest.approx(1 / 8 * 1000 * 365 / 92)
+    assert figures.indicator("P66", "tfr")[0] == pytest.approx(5 * 365 / 92, abs=1e-4)
+
+
 def test_quality_warning_when_parts_exceed_totals(register):
     from danso.statistics.report import quality_checks
 

@@ -44,9 +44,9 @@ def _stamps():
 
 def test_a_report_fills_the_store_once_and_then_reads_it(register, django_assert_max_num_queries):
     compute(_province(), Q3)
-    # 3 months of events + residents on 3 days + households and couples on the last day,
-    # for both villages
-    assert VillageFigures.objects.count() == 8 * 2
+    # 3 months of events, residents before the start and on the last day, households and
+    # couples on the last day, for both villages
+    assert VillageFigures.objects.count() == 7 * 2
     with django_assert_max_num_queries(6):  # children, villages, versions, stored figures
         again = compute(_province(), Q3)
     assert again.value("P66", "births") == 1 and again.value("P66", "residents") == 8
