@@ -37,3 +37,24 @@ def get_report(request, form_code: str, ou: str, pe: str, format: str = "json"):
         response["Content-Disposition"] = f'attachment; filename="{form_code}-{ou}-{pe}.csv"'
         return response
     return as_json(report)
+
+
+@router.get("/lists", response=dict)
+def get_name_list(request, form: str, ou: str, pe: str):
+    """A health facility's name list (`form`: 01-DS/CSYT, 02-DS/CSYT, 03-DS/CSYT) for an org
+    unit and a DHIS2 period: the columns and one row per accepted service case."""
+    from danso.statistics.lists import LISTS, list_rows
+
+    chosen = LISTS.get(form)
+    if chosen is None:
+        raise HttpError(404, f"Unknown list; known: {', '.join(LISTS)}")
+    unit = get_visible_unit_or_404(request.auth, ou)
+    try:
+        period = Period.parse(pe)
+    except PeriodError as err:
+        raise HttpError(422, str(err)) from err
+    return {
+        "form": chosen.code, "title": chosen.title, "provisional": chosen.provisional,
+        "ou": unit.uid, "pe": period.id, "columns": [c.header for c in chosen.columns],
+        "rows": list_rows(chosen, unit, period),
+    }  # fmt: skip

@@ -89,3 +89,22 @@ def test_dashboard_draws_its_charts(login_as):
     drawn = page.evaluate("Chart.getChart('chart-flows').data.datasets[0].data.length")
     assert drawn == 8
     shot(page, "dashboard")
+
+
+def test_commune_officer_opens_the_monthly_form_and_a_name_list(login_as):
+    page = login_as("xa")
+    page.get_by_role("link", name="Báo cáo").click()
+    page.select_option("#bieu", "01-DSX")
+    page.fill("#ky", "202609")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "01-DSX – Báo cáo thống kê chuyên ngành dân số cấp xã – tháng" in page.inner_text("h2")
+    assert page.locator("table.report tr", has_text="Số trẻ sinh ra").count() == 1
+    shot(page, "report-01-dsx")
+    page.get_by_role(
+        "link", name="01-DS/CSYT – Danh sách người mới sử dụng biện pháp tránh thai"
+    ).click()
+    page.wait_for_load_state("networkidle")
+    assert "Danh sách người mới sử dụng biện pháp tránh thai" in page.inner_text("h1")
+    assert "tạm thời" in page.inner_text("h1")
+    shot(page, "list-01-ds-csyt")

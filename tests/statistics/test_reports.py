@@ -247,6 +247,16 @@ def test_provisional_health_facility_lists_01_and_02_ds_csyt(register, make_user
     page = client.get("/bao-cao/danh-sach/", {"bieu": "01-DS/CSYT", "dv": "P66", "ky": "2025Q3"})
     assert "Danh sách người mới sử dụng biện pháp tránh thai" in page.content.decode()
     assert client.get("/bao-cao/danh-sach/", {"bieu": "09-DS/CSYT"}).status_code == 404
+    api = client.get("/api/v1/lists", {"form": "02-DS/CSYT", "ou": "P66", "pe": "2025Q3"}).json()
+    assert api["provisional"] and api["rows"] == list_rows(PRENATAL, province, q3)
+    assert api["columns"][:2] == ["Mã số thẻ BHYT", "Họ và tên"]
+    officer_b = login(make_user("xa_b", "commune", register["B"]))
+    assert (
+        officer_b.get(
+            "/api/v1/lists", {"form": "02-DS/CSYT", "ou": "P66", "pe": "2025Q3"}
+        ).status_code
+        == 404
+    )
 
 
 def test_large_units_are_computed_in_the_background(register, make_user, login, monkeypatch):
