@@ -102,3 +102,16 @@ def test_the_store_agrees_with_a_fresh_computation(register):
     assert VillageFigures.objects.count() == 0
     fresh = compute(_province(), Q3)
     assert first.values == fresh.values
+
+
+def test_months_counted_together_are_the_months_counted_alone(register):
+    """July and September in one query: August's birth and arrival belong to neither."""
+    from danso.statistics.sources import events
+
+    villages = villages_of(_province())
+    july, september = D(2025, 7, 1), D(2025, 9, 1)
+    together = events(villages, [july, september])
+    assert together == {m: events(villages, [m])[m] for m in (july, september)}
+    a1 = OrgUnit.objects.get(uid__endswith="-A1").pk
+    b1 = OrgUnit.objects.get(uid__endswith="-B1").pk
+    assert together[september] == {a1: {"deaths": 1}, b1: {"moved_out": 1}}
