@@ -160,6 +160,8 @@ def couples(villages, day: datetime.date) -> dict[int, dict[str, int]]:
     return out
 
 
+# Sources that count several days in one query (the others run one query per day).
+TOGETHER = {"events"}
 # source name → function(villages, days) → {day: {village id: {code: count}}}
 SOURCES = {"events": events, "residents": _each_day(residents),
            "households": _each_day(households), "couples": _each_day(couples)}  # fmt: skip

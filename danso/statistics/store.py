@@ -15,17 +15,21 @@ so such figures carry the old version and are ignored.
 """
 
 import datetime
+import os
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection, transaction
 from django.db.models import Q
 
 from .models import VillageFigures, VillageVersion
-from .sources import SOURCES
+from .sources import SOURCES, TOGETHER
 
 # Beyond this many villages a recomputation filters by the unit's villages (a subquery) rather
 # than by a list of ids, which keeps queries small for a whole province or the nation.
 ID_LIST_LIMIT = 500
+# Queries counted side by side (each on its own connection) when a report needs several.
+WORKERS = min(4, os.cpu_count() or 1)
 # Reading stored counts filters by a list of ids up to this many villages (a province).
 IN_LIST_LIMIT = 20000
 
@@ -58,19 +62,43 @@ def counts(villages, village_ids: list[int], requests: list[Request], progress=N
     called after each recomputed source and day."""
     requests = list(dict.fromkeys(requests))
     versions, found = _stored(_narrowest(villages, village_ids), requests)
-    # Days of a source that lack the same villages are counted together (events: one query).
-    batches: dict[tuple[str, tuple[int, ...]], list[datetime.date]] = defaultdict(list)
+    # A task is one grouped query: the days of a source that counts them together (events)
+    # and lack the same villages, or one day of another source.
+    tasks: dict[tuple, list[datetime.date]] = defaultdict(list)
     for (source, day), missing in _stale(found, village_ids, requests):
-        batches[(source, tuple(missing))].append(day)
-    for step, ((source, missing), days) in enumerate(batches.items(), start=1):
+        key = (source, tuple(missing)) if source in TOGETHER else (source, tuple(missing), day)
+        tasks[key].append(day)
+
+    def count(task):
+        (source, missing, *_day), days = task
         which = list(missing) if len(missing) <= ID_LIST_LIMIT else villages
-        for day, computed in SOURCES[source](which, days).items():
+        return source, missing, SOURCES[source](which, days)
+
+    for step, (source, missing, by_day) in enumerate(_run(count, list(tasks.items())), start=1):
+        for day, computed in by_day.items():
             fresh = {v: computed.get(v, {}) for v in missing}
             _save(source, day, fresh, versions)
             found[(source, day)].update(fresh)
         if progress:
-            progress(step, len(batches))
+            progress(step, len(tasks))
     return found
+
+
+def _run(function, tasks: list):
+    """The tasks' results, in order. Run side by side on connections of their own (one per
+    core, up to WORKERS) when there are several and no transaction is open: other connections
+    could not see a transaction's uncommitted rows, so inside one they run here, one by one."""
+    if len(tasks) < 2 or WORKERS < 2 or connection.in_atomic_block:
+        return map(function, tasks)
+
+    def on_own_connection(task):
+        try:
+            return function(task)
+        finally:
+            connection.close()  # the worker thread's own connection
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(on_own_connection, tasks))
 
 
 def _narrowest(villages, village_ids: list[int]):
