@@ -85,11 +85,13 @@ def counts(villages, village_ids: list[int], requests: list[Request], progress=N
 
 
 def _run(function, tasks: list):
-    """The tasks' results, in order. Run side by side on connections of their own (one per
-    core, up to WORKERS) when there are several and no transaction is open: other connections
-    could not see a transaction's uncommitted rows, so inside one they run here, one by one."""
+    """The tasks' results, in order, as each is ready. Run side by side on connections of their
+    own (one per core, up to WORKERS) when there are several and no transaction is open: other
+    connections could not see a transaction's uncommitted rows, so inside one they run here,
+    one by one."""
     if len(tasks) < 2 or WORKERS < 2 or connection.in_atomic_block:
-        return map(function, tasks)
+        yield from map(function, tasks)
+        return
 
     def on_own_connection(task):
         try:
@@ -98,7 +100,7 @@ def _run(function, tasks: list):
             connection.close()  # the worker thread's own connection
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(on_own_connection, tasks))
+        yield from pool.map(on_own_connection, tasks)
 
 
 def _narrowest(villages, village_ids: list[int]):
