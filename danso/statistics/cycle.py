@@ -16,6 +16,7 @@ from danso.orgunits.models import OrgUnit
 
 from .forms import FORMS, ReportForm
 from .holidays import days_off
+from .lists import LISTS, NameList, list_rows
 from .models import Submission
 from .periods import Period
 from .report import build, label_of
@@ -38,7 +39,7 @@ def add_working_days(day: datetime.date, days: int) -> datetime.date:
     return day
 
 
-def deadline(form: ReportForm, period: Period) -> datetime.date:
+def deadline(form: ReportForm | NameList, period: Period) -> datetime.date:
     return add_working_days(period.end, form.deadline_working_days)
 
 
@@ -50,9 +51,29 @@ def latest(form_code: str, unit: OrgUnit, period: Period) -> Submission | None:
     )
 
 
+def form_of(form_code: str) -> ReportForm | NameList | None:
+    """A statistical form (forms.py) or a health facility's name list (lists.py)."""
+    return FORMS.get(form_code) or LISTS.get(form_code)
+
+
+def _frozen(form, unit: OrgUnit, period: Period) -> tuple[dict, list, datetime.datetime]:
+    """What a submission keeps: the values, the warnings and the moment they are as of."""
+    if isinstance(form, NameList):
+        values = {"columns": [c.header for c in form.columns],
+                  "rows": list_rows(form, unit, period)}  # fmt: skip
+        return values, [], timezone.now()
+    report = build(form, unit, period)
+    values = {
+        "columns": [{"uid": c.uid, "name": c.name} for c in report.columns],
+        "rows": [{"number": r.number, "code": r.code, "label": label_of(r), "unit": u,
+                  "values": [c.value for c in cells]} for r, u, cells in report.rows],
+    }  # fmt: skip
+    return values, [w.__dict__ for w in report.warnings], report.figures.as_of
+
+
 @transaction.atomic
 def submit(form_code: str, unit: OrgUnit, period: Period, user) -> Submission:
-    form = FORMS[form_code]
+    form = form_of(form_code)
     if period.type not in form.period_types:
         raise CycleError("wrong_period_type", _("This form is not made for this kind of period."))
     if period.end >= timezone.localdate():
@@ -60,12 +81,7 @@ def submit(form_code: str, unit: OrgUnit, period: Period, user) -> Submission:
     current = latest(form_code, unit, period)
     if current and current.status == Submission.Status.APPROVED:
         raise CycleError("already_approved", _("This report has already been approved."))
-    report = build(form, unit, period)
-    values = {
-        "columns": [{"uid": c.uid, "name": c.name} for c in report.columns],
-        "rows": [{"number": r.number, "code": r.code, "label": label_of(r), "unit": u,
-                  "values": [c.value for c in cells]} for r, u, cells in report.rows],
-    }  # fmt: skip
+    values, warnings, as_of = _frozen(form, unit, period)
     version = (
         Submission.objects.filter(form_code=form_code, unit=unit, period=period.id).aggregate(
             m=Max("version")
@@ -75,7 +91,7 @@ def submit(form_code: str, unit: OrgUnit, period: Period, user) -> Submission:
     return Submission.objects.create(
         form_code=form_code, unit=unit, ou_path=unit.path, period=period.id,
         period_start=period.start, period_end=period.end, version=version, values=values,
-        warnings=[w.__dict__ for w in report.warnings], as_of=report.figures.as_of,
+        warnings=warnings, as_of=as_of,
         submitted_by=user, is_late=timezone.localdate() > deadline(form, period),
     )  # fmt: skip
 
@@ -131,7 +147,7 @@ def changes_after_approval(unit: OrgUnit, period: Period):
 
 def completeness(form_code: str, unit: OrgUnit, period: Period, children) -> list[dict]:
     """For each child unit: the latest submission's status, on time or late, or missing."""
-    form = FORMS[form_code]
+    form = form_of(form_code)
     due = deadline(form, period)
     latest_by_unit = {}
     for s in Submission.objects.filter(form_code=form_code, period=period.id,

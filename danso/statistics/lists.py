@@ -40,6 +40,9 @@ class NameList:
     columns: list[Column]
     provisional: bool = False
     unit_label: str = "ca dịch vụ"
+    period_types: tuple[str, ...] = ("month", "quarter", "half", "year")
+    # Not read in the circular: taken as the commune forms' 5 working days.
+    deadline_working_days: int = 5
 
 
 def _mother(e: Event):
@@ -66,6 +69,7 @@ NEWBORNS = NameList(
     code="03-DS/CSYT",
     title="Danh sách trẻ sơ sinh được tầm soát, sàng lọc sơ sinh",
     kind="newborn_screening",
+    period_types=("quarter",),
     columns=[
         Column("Mã số thẻ BHYT của mẹ", lambda e: _mother(e).subject_code if _mother(e) else ""),
         Column("Họ và tên mẹ", lambda e: _mother(e).full_name if _mother(e) else ""),

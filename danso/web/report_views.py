@@ -1,5 +1,7 @@
 """The report page: choose a form, a unit and a period; see, print or export it."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -68,22 +70,35 @@ def report_page(request):
             context["report"] = report
             context["lines"] = [(row, label_of(row), unit_label, cells)
                                 for row, unit_label, cells in report.rows]  # fmt: skip
-            context["submissions"] = Submission.objects.filter(
-                form_code=form.code, unit=unit, period=period.id
-            ).order_by("-version")
-            context["can_submit"] = can_submit_report(request.user, unit)
+            context.update(_cycle_context(request.user, form, unit, period))
             if context["can_submit"] and unit.level == "commune":
                 context["preparation"] = cycle.preparation_warnings(form, unit, period)
-            context["can_approve"] = can_approve_report(request.user, unit)
-            if any(s.status == Submission.Status.APPROVED for s in context["submissions"]):
-                context["late_changes"] = cycle.changes_after_approval(unit, period)
-            context["deadline"] = cycle.deadline(form, period)
     template = "statistics/print.html" if request.GET.get("in") else "statistics/report.html"
     return render(request, template, context)
 
 
+def _cycle_context(user, form, unit, period) -> dict:
+    """The submissions of a form (or name list) for a unit and period, and what the user may
+    do with them."""
+    submissions = Submission.objects.filter(
+        form_code=form.code, unit=unit, period=period.id
+    ).order_by("-version")
+    context = {
+        "submissions": submissions,
+        "can_submit": can_submit_report(user, unit),
+        "can_approve": can_approve_report(user, unit),
+        "deadline": cycle.deadline(form, period),
+        "parent_uid": unit.parent.uid if unit.parent_id else "",
+    }
+    if any(s.status == Submission.Status.APPROVED for s in submissions):
+        context["late_changes"] = cycle.changes_after_approval(unit, period)
+    return context
+
+
 def _back(form_code, uid, period_id):
-    return redirect(f"{reverse('report')}?bieu={form_code}&dv={uid}&ky={period_id}")
+    page = "name_list" if form_code in LISTS else "report"
+    query = urlencode({"bieu": form_code, "dv": uid, "ky": period_id})
+    return redirect(f"{reverse(page)}?{query}")
 
 
 @login_required
@@ -91,7 +106,7 @@ def _back(form_code, uid, period_id):
 def report_submit(request):
     form_code, uid, period_id = (request.POST.get(k, "") for k in ("bieu", "dv", "ky"))
     unit = get_visible_unit_or_404(request.user, uid)
-    if form_code not in FORMS or not can_submit_report(request.user, unit):
+    if cycle.form_of(form_code) is None or not can_submit_report(request.user, unit):
         raise PermissionDenied
     try:
         submission = cycle.submit(form_code, unit, Period.parse(period_id), request.user)
@@ -122,12 +137,13 @@ def report_review(request, pk):
 @login_required
 def completeness(request):
     form_code = request.GET.get("bieu", "01-DSH")
-    if form_code not in FORMS:
+    form = cycle.form_of(form_code)
+    if form is None:
         raise Http404
     home = home_unit(request.user)
     unit = get_visible_unit_or_404(request.user, request.GET.get("dv") or home.uid)
     period_id = request.GET.get("ky", "")
-    context = {"forms": FORMS.values(), "form": FORMS[form_code], "unit": unit,
+    context = {"forms": [*FORMS.values(), *LISTS.values()], "form": form, "unit": unit,
                "period_id": period_id}  # fmt: skip
     if period_id:
         try:
@@ -136,7 +152,7 @@ def completeness(request):
             context["error"] = str(err)
         else:
             rows = cycle.completeness(form_code, unit, period, child_columns(unit))
-            context.update(rows=rows, period=period, due=cycle.deadline(FORMS[form_code], period))
+            context.update(rows=rows, period=period, due=cycle.deadline(form, period))
     return render(request, "statistics/completeness.html", context)
 
 
@@ -185,7 +201,8 @@ def name_list(request):
                 name = f"{chosen.code.replace('/', '-')}-{unit.uid}-{period.id}.xlsx"
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
                 return response
-            context.update(rows=rows, period=period)
+            context.update(rows=rows, period=period, form=chosen, uid=unit.uid)
+            context.update(_cycle_context(request.user, chosen, unit, period))
     return render(request, "statistics/name_list.html", context)
 
 

@@ -136,3 +136,30 @@ def test_preparation_warnings_show_sharp_changes_and_missing_slips(register, mon
         "Thôn A2 has not handed in the slip of 08/2025.",
         "Thôn A2 has not handed in the slip of 09/2025.",
     ]
+
+
+def test_a_health_facility_list_is_submitted_and_approved_like_a_form(register, people):
+    from danso.register.models import Person
+    from danso.register.services import accept, submit
+
+    household = Household.objects.get(number="1")
+    slip = slip_for(household.village, "202611")
+    record(slip, [Change("newborn_screening", D(2025, 8, 12), household,
+                         person=Person.objects.get(full_name="boy"),
+                         data={"results": {"hypothyroidism": "0"}})],
+           today=D(2026, 11, 1))  # fmt: skip
+    submit(slip, None)
+    accept(slip, None)
+    the_list = {"bieu": "03-DS/CSYT", "dv": register["A"].uid, "ky": "2025Q3"}
+    response = people["xa"].post("/bao-cao/nop/", the_list)
+    assert response.status_code == 302 and "/bao-cao/danh-sach/" in response.url
+    frozen = Submission.objects.get(form_code="03-DS/CSYT")
+    assert [row[1] for row in frozen.values["rows"]] == ["W1"]  # the mother's name
+    assert frozen.values["columns"][4] == "Họ và tên con"
+    people["tinh"].post(f"/bao-cao/nop/{frozen.pk}/xet/", {"action": "approve"})
+    frozen.refresh_from_db()
+    assert frozen.status == "approved"
+    page = people["tinh"].get("/bao-cao/danh-sach/", the_list).content.decode()
+    assert "Nộp và phê duyệt" in page and "Đã phê duyệt" in page
+    with pytest.raises(cycle.CycleError):
+        cycle.submit("03-DS/CSYT", register["A"], Period.parse("202508"), frozen.submitted_by)
