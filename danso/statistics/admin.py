@@ -4,14 +4,13 @@ them (in /quan-tri/)."""
 from django.contrib import admin
 
 from danso.accounts.scope import path_in_scope
-from danso.orgunits.models import OrgUnit
+from danso.orgunits.models import ROOT_UID
 
 from .models import PublicHoliday
 
 
 def _national_administrator(user) -> bool:
-    root = OrgUnit.objects.filter(parent__isnull=True).values_list("path", flat=True).first()
-    return user.is_administrator and (user.is_superuser or path_in_scope(user, root or ""))
+    return user.is_administrator and (user.is_superuser or path_in_scope(user, f"/{ROOT_UID}/"))
 
 
 @admin.register(PublicHoliday)

@@ -29,10 +29,10 @@ class Figures:
     unit: OrgUnit
     period: Period
     columns: list[OrgUnit]
-    values: dict[str, dict[str, int]]  # column uid → element code → value
+    values: dict[str, dict[str, float]]  # column uid → element code → value (averages: x.5)
     as_of: datetime.datetime = field(default_factory=timezone.now)
 
-    def value(self, uid: str, code: str) -> int:
+    def value(self, uid: str, code: str) -> float:
         return self.values.get(uid, {}).get(code, 0)
 
     def indicator(self, uid: str, code: str) -> tuple[float | None, float, float]:
@@ -119,7 +119,7 @@ def compute(unit: OrgUnit, period: Period, with_children: bool = True, progress=
     columns = _column_of(villages, unit, children)
     wanted = requests_for(period)
     found = store.counts(villages, list(columns), [(s, d) for s, d, _ in wanted], progress)
-    values: dict[str, dict[str, int]] = {u.uid: {} for u in [unit, *children]}
+    values: dict[str, dict[str, float]] = {u.uid: {} for u in [unit, *children]}
     for source, day, renaming in wanted:
         for village, figures in found[(source, day)].items():
             column = values[columns[village]]

@@ -56,12 +56,13 @@ def _results(conditions: codes.CodeList) -> list[Column]:
     ]
 
 
-def _person_columns(who: str) -> list[Column]:
+def _person_columns() -> list[Column]:
+    """Who received the service: card number, name, residence, date of birth."""
     return [
-        Column(f"Mã số thẻ BHYT{who}", lambda e: e.person.subject_code),
-        Column(f"Họ và tên{who}", lambda e: e.person.full_name),
+        Column("Mã số thẻ BHYT", lambda e: e.person.subject_code),
+        Column("Họ và tên", lambda e: e.person.full_name),
         Column("Nơi cư trú", lambda e: e.village.name),
-        Column(f"Ngày sinh{who}", lambda e: _day(e.person.date_of_birth)),
+        Column("Ngày sinh", lambda e: _day(e.person.date_of_birth)),
     ]
 
 
@@ -90,7 +91,7 @@ PRENATAL = NameList(
     kind="prenatal_screening",
     provisional=True,
     columns=[
-        *_person_columns(""),
+        *_person_columns(),
         Column("Ngày sàng lọc", lambda e: _day(e.occurred_on)),
         *_results(codes.PRENATAL_CONDITIONS),
     ],
@@ -102,7 +103,7 @@ NEW_USERS = NameList(
     kind="method_start",
     provisional=True,
     columns=[
-        *_person_columns(""),
+        *_person_columns(),
         Column("Ngày bắt đầu sử dụng", lambda e: _day(e.occurred_on)),
         Column("Biện pháp tránh thai", lambda e: codes.METHOD.label(e.method) if e.method else ""),
         Column("Nơi thực hiện",

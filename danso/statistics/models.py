@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from danso.orgunits.models import ROOT_UID
+
 
 class Submission(models.Model):
     class Status(models.TextChoices):
@@ -128,4 +130,5 @@ class PublicHoliday(models.Model):
         return f"{self.day:%d/%m/%Y} {self.name}"
 
     def get_additional_data(self):
-        return {"ou_path": "/VN/"}  # national: in the audit log of national administrators
+        # national: in the audit log of national administrators
+        return {"ou_path": f"/{ROOT_UID}/"}

@@ -6,8 +6,8 @@ A source answers, for some villages and days, {day: {village id: {element code: 
 - `households`: households with a de facto usual resident on `day` (stocks);
 - `couples`: married women 15–49 on `day` and the method each uses then (stocks).
 Every source is one grouped query per day (events: for all the months at once), whatever the
-number of villages. Reports never call them
-directly: `store.py` keeps their answers per village and day and recomputes only what changed.
+number of villages. Reports never call them directly: `store.py` keeps their answers per village
+and day and recomputes only what changed.
 """
 
 import datetime
@@ -36,6 +36,13 @@ def _aged(day, low, high) -> Q:
     """Born so that the age on `day` is between low and high (inclusive)."""
     return Q(date_of_birth__lte=_years_before(day, low),
              date_of_birth__gt=_years_before(day, high + 1))  # fmt: skip
+
+
+def _add(out: dict, village: int, codes_counted: list[str], n: int) -> None:
+    """Add a group's count to each figure it belongs to, for its village."""
+    figures = out.setdefault(village, {})
+    for code in codes_counted:
+        figures[code] = figures.get(code, 0) + n
 
 
 def _by_village(rows) -> dict[int, dict[str, int]]:
@@ -67,7 +74,7 @@ def events(villages, months: list[datetime.date]) -> dict[datetime.date, dict[in
         i = row.pop("month")
         if i is not None:
             out[months[i]].append(row)
-    return {month: _by_village(rows) for month, rows in out.items()}
+    return {month: _by_village(grouped_rows) for month, grouped_rows in out.items()}
 
 
 def _each_day(source):
@@ -110,7 +117,6 @@ def residents(villages, day: datetime.date) -> dict[int, dict[str, int]]:
     )
     out: dict[int, dict[str, int]] = {}
     for row in groups:
-        figures = out.setdefault(row["village_id"], {})
         low, high = BANDS[row["band"]]
         sex = {codes.MALE: "residents_male", codes.FEMALE: "residents_female"}.get(row["sex"])
         counted = ["residents", *([sex] if sex else [])]
@@ -118,8 +124,7 @@ def residents(villages, day: datetime.date) -> dict[int, dict[str, int]]:
             counted.append("elderly")
         if row["sex"] == codes.FEMALE and low is not None and high is not None and high <= 49:
             counted += ["women_15_49", f"women_{low}_{high}"]
-        for code in counted:
-            figures[code] = figures.get(code, 0) + row["n"]
+        _add(out, row["village_id"], counted, row["n"])
     return out
 
 
@@ -149,14 +154,12 @@ def couples(villages, day: datetime.date) -> dict[int, dict[str, int]]:
     )
     out: dict[int, dict[str, int]] = {}
     for row in women.values("village_id", "method_on").annotate(n=Count("pk")).order_by():
-        figures = out.setdefault(row["village_id"], {})
-        codes_counted = ["married_women_15_49"]
+        counted = ["married_women_15_49"]
         if method_on := row["method_on"]:
-            codes_counted += ["users", f"users_{method_on}"]
+            counted += ["users", f"users_{method_on}"]
             if method_on in MODERN:
-                codes_counted.append("users_modern")
-        for code in codes_counted:
-            figures[code] = figures.get(code, 0) + row["n"]
+                counted.append("users_modern")
+        _add(out, row["village_id"], counted, row["n"])
     return out
 
 

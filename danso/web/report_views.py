@@ -22,7 +22,7 @@ from danso.statistics import cycle, jobs
 from danso.statistics.compute import child_columns, villages_to_compute
 from danso.statistics.export import report_xlsx
 from danso.statistics.forms import FORMS
-from danso.statistics.lists import LISTS
+from danso.statistics.lists import LISTS, list_rows, list_xlsx
 from danso.statistics.models import ReportJob, Submission
 from danso.statistics.periods import Period, PeriodError
 from danso.statistics.report import build, label_of
@@ -176,8 +176,6 @@ def dashboard(request):
 @login_required
 def name_list(request):
     """The health facilities' name lists (01-, 02-, 03-DS/CSYT), on screen and in Excel."""
-    from danso.statistics.lists import list_rows, list_xlsx
-
     chosen = LISTS.get(request.GET.get("bieu", "03-DS/CSYT"))
     if chosen is None:
         raise Http404
