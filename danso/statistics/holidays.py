@@ -30,7 +30,8 @@ def seed_days(year: int) -> list[tuple[datetime.date, str]]:
         tet, hung = LUNAR[year]
         days += [(tet + datetime.timedelta(days=i), "Tết Nguyên đán") for i in range(-1, 4)]
         days.append((hung, "Giỗ Tổ Hùng Vương"))
-    days += [(D(year, 4, 30), "Ngày Chiến thắng"), (D(year, 5, 1), "Ngày Quốc tế Lao động"),
+    days += [(D(year, 4, 30), "Ngày Giải phóng miền Nam, thống nhất đất nước"),
+             (D(year, 5, 1), "Ngày Quốc tế Lao động"),
              (D(year, 9, 1), "Quốc khánh"), (D(year, 9, 2), "Quốc khánh")]  # fmt: skip
     taken = {day for day, _name in days}
     made_up = []
