@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "danso.register",
     "danso.exchange",
     "danso.statistics",
+    "danso.programmes",
     "danso.api",
     "danso.web",
 ]
@@ -159,6 +160,10 @@ STATIC_URL = "static/"
 # Static files are served from the apps' folders by WhiteNoise; a deployment behind another web
 # server can set DANSO_STATIC_ROOT and run `danso manage collectstatic`.
 STATIC_ROOT = os.environ.get("DANSO_STATIC_ROOT") or None
+# Uploaded files (activity photos and documents) live beside the data and are served only
+# through views that check the user's scope, never as public static files.
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/tep/"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

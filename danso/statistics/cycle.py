@@ -51,13 +51,24 @@ def latest(form_code: str, unit: OrgUnit, period: Period) -> Submission | None:
     )
 
 
-def form_of(form_code: str) -> ReportForm | NameList | None:
-    """A statistical form (forms.py) or a health facility's name list (lists.py)."""
-    return FORMS.get(form_code) or LISTS.get(form_code)
+# Other apps add forms of their own (programmes: data sets); each finder takes a code and gives
+# an object with `period_types`, `deadline_working_days`, `title` and `freeze(unit, period)`.
+FORM_FINDERS: list = []
+
+
+def form_of(form_code: str):
+    """A statistical form (forms.py), a health facility's name list (lists.py) or a form
+    another app declares through FORM_FINDERS."""
+    found = FORMS.get(form_code) or LISTS.get(form_code)
+    for finder in FORM_FINDERS:
+        found = found or finder(form_code)
+    return found
 
 
 def _frozen(form, unit: OrgUnit, period: Period) -> tuple[dict, list, datetime.datetime]:
     """What a submission keeps: the values, the warnings and the moment they are as of."""
+    if hasattr(form, "freeze"):
+        return form.freeze(unit, period)
     if isinstance(form, NameList):
         values = {"columns": [c.header for c in form.columns],
                   "rows": list_rows(form, unit, period)}  # fmt: skip
