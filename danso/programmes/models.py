@@ -83,6 +83,9 @@ class CategoryOptionOrder(models.Model):
             models.UniqueConstraint(fields=["category", "option"], name="category_option_once")
         ]
 
+    def __str__(self):
+        return f"{self.category_id}: {self.option_id}"
+
 
 class CategoryCombo(models.Model):
     """The disaggregation of a data element: a list of categories whose option combinations
@@ -230,6 +233,9 @@ class DataSetElement(models.Model):
                 fields=["data_set", "data_element"], name="dataset_element_once"
             )
         ]
+
+    def __str__(self):
+        return f"{self.data_set_id}: {self.data_element_id}"
 
 
 class DataValue(models.Model):
@@ -471,6 +477,9 @@ class ActivityParticipants(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.target_group} {self.sex}: {self.count}"
+
 
 class ActivityService(models.Model):
     """Clients served by service during an activity."""
@@ -481,6 +490,9 @@ class ActivityService(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["activity", "service"], name="service_once")]
+
+    def __str__(self):
+        return f"{self.service}: {self.clients}"
 
 
 class ActivityAttachment(models.Model):
