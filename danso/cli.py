@@ -125,25 +125,47 @@ def demo(
 
 
 def _serve(host: str, port: int, worker: bool = True) -> None:
-    """Serve the web UI, with a background worker for imports and long reports."""
+    """Serve the web UI, with a background worker for imports and long reports.
+
+    The worker stops with the server, whether it is stopped with Ctrl+C (SIGINT) or SIGTERM.
+    """
+    import signal
     import subprocess
 
     from waitress import serve as waitress_serve
 
     from danso.wsgi import application
 
+    # Python ends at once on SIGTERM, skipping `finally`, which would leave the worker running:
+    # make it a normal exit, as Ctrl+C is (waitress stops on either).
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     runner = None
-    if worker:
-        command = [sys.executable, "-m", "danso.cli", "manage", "db_worker",
-                   "--no-startup-delay", "--interval", "0.5"]  # fmt: skip
-        runner = subprocess.Popen(command)
-    console.print(f"Serving danso on http://{host}:{port}/  (Ctrl+C to stop)")
     try:
+        if worker:
+            command = [sys.executable, "-m", "danso.cli", "manage", "db_worker",
+                       "--no-startup-delay", "--interval", "0.5"]  # fmt: skip
+            runner = subprocess.Popen(command)
+        console.print(f"Serving danso on http://{host}:{port}/  (Ctrl+C to stop)")
         waitress_serve(application, host=host, port=port, threads=8, ident="danso")
     finally:
         if runner:
-            runner.terminate()
-            runner.wait(timeout=10)
+            _stop(runner)
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(0)
+
+
+def _stop(process) -> None:
+    """Ask a child process to stop (it finishes its current job), kill it after 10 s."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @app.command()

@@ -6,7 +6,7 @@ database: a fresh SQLite file, or a fresh PostgreSQL database when the suite run
 
 import os
 import shutil
-import socket
+import signal
 import subprocess
 import sys
 import time
@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.processes import free_port, is_running, wait_until, workers_of
 
 PASSWORD = "mat-khau-e2e-dai-du"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -27,12 +29,6 @@ def _chromium() -> str:
             pytest.fail("chromium is required for the browser tests (apt-get install chromium)")
         pytest.skip("chromium not installed (apt-get install chromium); CI always runs these")
     return path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database_url(tmp_path) -> tuple[str, callable]:
@@ -68,7 +64,7 @@ def server(tmp_path_factory):
         f"    u.set_password({PASSWORD!r}); u.save()\n"
     )
     subprocess.run([*danso, "manage", "shell", "-c", set_passwords], env=env, check=True)
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen(
         [*danso, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
@@ -83,10 +79,15 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail(f"danso serve did not start: {(tmp_path / 'server.log').read_text()}")
+    workers = workers_of(proc.pid)
     yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    proc.terminate()  # SIGTERM: the server stops its worker too
+    proc.wait(timeout=15)
+    left = [w for w in workers if not wait_until(lambda w=w: not is_running(w), 5)]
+    for worker in left:
+        os.kill(worker, signal.SIGKILL)
     drop()
+    assert not left, "danso serve left its worker running"
 
 
 @pytest.fixture(scope="session")
