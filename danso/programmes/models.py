@@ -216,6 +216,23 @@ class DataSet(models.Model):
 
         return frozen_values(self, unit, period)
 
+    def can_submit(self, user, unit) -> bool:
+        from .entry import can_enter
+
+        return can_enter(user, self, unit)
+
+    def reporting_units(self, unit):
+        """The current units of the unit's subtree that report this data set."""
+        from danso.orgunits.models import OrgUnit
+
+        assigned = models.Q(unit_type__in=self.unit_types) | models.Q(pk__in=self.units.all())
+        return list(OrgUnit.objects.current().in_subtree_of(unit).filter(assigned))
+
+    def entry_url(self, unit_uid: str, period_id: str) -> str:
+        from django.urls import reverse
+
+        return reverse("data_entry", args=[self.code, unit_uid, period_id])
+
     def is_assigned_to(self, unit) -> bool:
         return unit.unit_type in self.unit_types or self.units.filter(pk=unit.pk).exists()
 

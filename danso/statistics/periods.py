@@ -11,6 +11,7 @@ _PATTERNS = [
     (re.compile(r"^(\d{4})$"), "year"),
 ]
 MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+KIND_NAMES = {"month": "tháng", "quarter": "quý", "half": "6 tháng", "year": "năm"}
 
 
 class PeriodError(ValueError):
@@ -52,9 +53,21 @@ class Period:
         return (self.end - self.start).days + 1
 
     @property
+    def per_year(self) -> float:
+        """How many such periods make its year, by days (365 or 366): what annualises a rate.
+        Exactly 1 for a year."""
+        year = datetime.date(self.start.year, 12, 31) - datetime.date(self.start.year, 1, 1)
+        return (year.days + 1) / self.days
+
+    @property
     def months(self) -> list[datetime.date]:
         """The first day of each month of the period."""
         return [_add_months(self.start, i) for i in range(MONTHS[self.type])]
+
+    @classmethod
+    def containing(cls, kind: str, day: datetime.date) -> "Period":
+        """The period of a kind ("month", "quarter", "half", "year") that holds the day."""
+        return cls.parse(_period_id(kind, day))
 
     def previous(self) -> "Period":
         return Period.parse(_period_id(self.type, self.start - _DAY))

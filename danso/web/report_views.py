@@ -21,7 +21,7 @@ from danso.accounts.scope import (
 from danso.statistics import cycle, jobs
 from danso.statistics.compute import child_columns, villages_to_compute
 from danso.statistics.export import report_xlsx
-from danso.statistics.forms import FORMS
+from danso.statistics.forms import FORMS, check_period
 from danso.statistics.lists import LISTS, list_rows, list_xlsx
 from danso.statistics.models import ReportJob, Submission
 from danso.statistics.periods import Period, PeriodError
@@ -43,6 +43,7 @@ def report_page(request):
         unit = get_visible_unit_or_404(request.user, uid)
         try:
             period = Period.parse(period_id)
+            check_period(form, period)
         except PeriodError as err:
             context["error"] = str(err)
         else:
@@ -95,10 +96,16 @@ def _cycle_context(user, form, unit, period) -> dict:
     return context
 
 
+def _page_of(form, uid, period_id) -> str:
+    """Where a form's figures for a unit and period are seen."""
+    if hasattr(form, "entry_url"):  # a data set: its entry form
+        return form.entry_url(uid, period_id)
+    page = "name_list" if form.code in LISTS else "report"
+    return f"{reverse(page)}?{urlencode({'bieu': form.code, 'dv': uid, 'ky': period_id})}"
+
+
 def _back(form_code, uid, period_id):
-    page = "name_list" if form_code in LISTS else "report"
-    query = urlencode({"bieu": form_code, "dv": uid, "ky": period_id})
-    return redirect(f"{reverse(page)}?{query}")
+    return redirect(_page_of(cycle.form_of(form_code), uid, period_id))
 
 
 @login_required
@@ -106,7 +113,12 @@ def _back(form_code, uid, period_id):
 def report_submit(request):
     form_code, uid, period_id = (request.POST.get(k, "") for k in ("bieu", "dv", "ky"))
     unit = get_visible_unit_or_404(request.user, uid)
-    if cycle.form_of(form_code) is None or not can_submit_report(request.user, unit):
+    form = cycle.form_of(form_code)
+    if form is None:
+        raise Http404
+    # Data sets are submitted by whoever enters them (partner staff too).
+    may = form.can_submit if hasattr(form, "can_submit") else can_submit_report
+    if not may(request.user, unit):
         raise PermissionDenied
     try:
         submission = cycle.submit(form_code, unit, Period.parse(period_id), request.user)
@@ -120,7 +132,9 @@ def report_submit(request):
 @require_POST
 def report_review(request, pk):
     submission = get_object_or_404(scoped(request.user, Submission.objects.all()), pk=pk)
-    if not can_approve_report(request.user, submission.unit):
+    form = cycle.form_of(submission.form_code)
+    hidden = getattr(form, "sensitive", False) and not request.user.can_access_sensitive
+    if hidden or not can_approve_report(request.user, submission.unit):
         raise PermissionDenied
     try:
         if request.POST.get("action") == "approve":
@@ -148,10 +162,14 @@ def completeness(request):
     if period_id:
         try:
             period = Period.parse(period_id)
+            check_period(form, period)
         except PeriodError as err:
             context["error"] = str(err)
         else:
-            rows = cycle.completeness(form_code, unit, period, child_columns(unit))
+            reporting = getattr(form, "reporting_units", child_columns)
+            rows = cycle.completeness(form_code, unit, period, reporting(unit))
+            for row in rows:
+                row["link"] = _page_of(form, row["unit"].uid, period.id)
             context.update(rows=rows, period=period, due=cycle.deadline(form, period))
     return render(request, "statistics/completeness.html", context)
 
@@ -186,6 +204,7 @@ def name_list(request):
     if period_id:
         try:
             period = Period.parse(period_id)
+            check_period(chosen, period)
         except PeriodError as err:
             context["error"] = str(err)
         else:

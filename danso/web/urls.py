@@ -58,3 +58,13 @@ urlpatterns += [
     path("bang-dieu-khien/", report_views.dashboard, name="dashboard"),
     path("bao-cao/danh-sach/", report_views.name_list, name="name_list"),
 ]
+
+from . import entry_views  # noqa: E402
+
+urlpatterns += [
+    path("so-lieu/", entry_views.entry_start, name="entry_start"),
+    path("so-lieu/chon/", entry_views.entry_pick, name="data_entry_pick"),
+    path(
+        "so-lieu/<str:code>/<str:uid>/<str:period_id>/", entry_views.data_entry, name="data_entry"
+    ),
+]
