@@ -16,3 +16,12 @@ def fold(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("\u2019", "'").replace("\u02bc", "'")
     return " ".join(text.lower().split())
+
+
+def squeeze(text: str) -> str:
+    """`fold` without apostrophes and spaces: "M'Đrắk" -> "mdrak", "Cư Prao" -> "cuprao".
+
+    Names of the Central Highlands are written with and without them ("Ea H'leo", "Ea Hleo",
+    "Cư Prao", "Cuprao"), so unit search compares names in this form.
+    """
+    return fold(text).replace("'", "").replace(" ", "")

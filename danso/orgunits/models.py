@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from danso.text import fold
+from danso.text import squeeze
 
 REFORM_DATE = datetime.date(2025, 7, 1)
 LEGACY_VALID_TO = REFORM_DATE - datetime.timedelta(days=1)
@@ -100,14 +100,18 @@ class OrgUnitQuerySet(models.QuerySet):
         )
 
     def search(self, query: str):
-        """Units whose name (with or without diacritics) contains the query, or whose code or
-        uid equals it."""
+        """Units whose name contains every word of the query, or whose code or uid equals it.
+
+        Diacritics, apostrophes and spaces do not count: "ea sup" finds Ea Súp, "mdrak"
+        M'Đrắk, "ea hleo" Ea H'leo and "cuprao" Cư Prao, since `search_name` holds the name
+        squeezed (`danso.text.squeeze`) and so is each word of the query.
+        """
         query = query.strip()
         if not query:
             return self.none()
         by_code = models.Q(code=query) | models.Q(uid__iexact=query)
-        words = fold(query).split()
-        by_name = models.Q()
+        words = [w for w in map(squeeze, query.split()) if w]
+        by_name = models.Q() if words else models.Q(pk__in=[])
         for word in words:
             by_name &= models.Q(search_name__contains=word)
         return self.filter(by_code | by_name)
@@ -141,6 +145,7 @@ class OrgUnit(models.Model):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    # Name and short name folded, without spaces or apostrophes: "huyenmdrakmdrak".
     search_name = models.CharField(max_length=400, editable=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -190,7 +195,7 @@ class OrgUnit(models.Model):
         self.path = f"{parent_path}{self.uid}/"
         parts = self.path.strip("/").split("/")
         self.province_code = province_code_of(parts[1]) if len(parts) > 1 else ""
-        self.search_name = fold(f"{self.name} {self.short_name}")
+        self.search_name = squeeze(f"{self.name} {self.short_name}")
 
     def get_additional_data(self):
         """Stored with every audit entry so the log can be filtered by unit subtree."""

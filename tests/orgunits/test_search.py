@@ -1,7 +1,8 @@
 import pytest
 
 from danso.orgunits.models import OrgUnit
-from danso.text import fold
+from danso.orgunits.services import create_village
+from danso.text import fold, squeeze
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,42 @@ def test_search_without_diacritics_finds_ea_sup(query):
     assert {"Xã Ea Súp", "Huyện Ea Súp", "Thị trấn Ea Súp"} <= names(query)
 
 
+def test_squeeze_drops_apostrophes_and_spaces():
+    assert squeeze("Huyện M\u2019Đrắk") == "huyenmdrak"
+    assert squeeze(" Cư  Prao ") == "cuprao"
+
+
+@pytest.mark.parametrize("query", ["mdrak", "m'drak", "M\u2019Đrắk", "MĐRẮK", "m drak"])
+def test_search_ignores_apostrophes_mdrak(query):
+    assert {"Huyện M'Đrắk", "Thị trấn M'Drắk", "Xã M'Drắk"} <= names(query)
+
+
+@pytest.mark.parametrize("query", ["ea hleo", "Ea H'leo", "eahleo", "EA H\u2019LEO"])
+def test_search_ignores_apostrophes_and_spaces_ea_hleo(query):
+    assert {"Huyện Ea H'leo", "Xã Ea H'leo", "Xã Ea H'Leo"} <= names(query)
+
+
+@pytest.mark.parametrize("query", ["cuprao", "cu prao", "Cư Prao", "CƯPRAO"])
+def test_search_ignores_spaces_cu_prao(query):
+    found = names(query)
+    assert found == {"Xã Cư Prao"}  # the old and the current commune of that name
+    assert OrgUnit.objects.search(query).count() == 2
+
+
+def test_every_word_must_match():
+    assert names("ea sup") and not names("ea sup krong")
+    assert names("hleo ea") == names("ea hleo")  # in any order
+
+
+def test_a_new_village_is_found_the_same_way(db):
+    commune = OrgUnit.objects.get(uid="C24211")
+    create_village(
+        commune, code="09", name="Buôn Ea H'Zút", unit_type="ban", legacy_commune="24211"
+    )
+    assert names("eahzut") == {"Buôn Ea H'Zút"}
+    assert names("ea h'zut") == {"Buôn Ea H'Zút"}
+
+
 def test_search_ngoc_lam():
     found = names("ngoc lam")
     assert {"Xã Ngọc Lâm", "Phường Ngọc Lâm"} <= found
@@ -31,5 +68,6 @@ def test_search_by_code_and_uid():
     assert names("LD646") == {"Huyện Ea Súp"}
 
 
-def test_blank_query_finds_nothing():
-    assert names("   ") == set()
+@pytest.mark.parametrize("query", ["   ", "'", " ' ’ "])
+def test_blank_query_finds_nothing(query):
+    assert names(query) == set()
