@@ -123,6 +123,8 @@ class Rule:
     operator: str
     right: str
     message: str
+    # "Of which ≤ total" says nothing while either side is still blank.
+    missing_values: str = ValidationRule.Missing.SKIP_IF_ANY
 
 
 @dataclass(frozen=True)
@@ -263,4 +265,5 @@ def load_metadata() -> None:
         data_set.element_links.exclude(data_element__in=keep).delete()
         for r in d.rules:
             _upsert(ValidationRule, r.code, "validationRule", data_set=data_set, left=r.left,
-                    operator=r.operator, right=r.right, message=r.message)  # fmt: skip
+                    operator=r.operator, right=r.right, message=r.message,
+                    missing_values=r.missing_values)  # fmt: skip

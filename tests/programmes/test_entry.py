@@ -121,8 +121,14 @@ def test_validation_rules_list_what_breaks(fpa):
     assert [(v.rule.code, v.left, v.right) for v in form.violations] == [
         ("FPA_CLINIC_LE_CLIENTS", 300, 200)
     ]
-    # The other rules skip: all their values are missing (SKIP_IF_ALL_VALUES_MISSING), or
-    # FPA_SRH_LE_CLIENTS, whose left side is missing, holds as 0 ≤ 200.
+    # The other rules are skipped: one side or both are blank (SKIP_IF_ANY_VALUE_MISSING).
+    cells = {("FPA_SPECIAL_COUNSEL", "default"): "39", ("FPA_SRH_COUNSEL_CLINIC", "default"): "0"}
+    entry.save(fpa["staff"], fpa["data_set"], fpa["unit"], Y2023, cells)
+    form = entry.build_form(fpa["data_set"], fpa["unit"], Y2023)
+    assert [(v.rule.code, v.left, v.right) for v in form.violations] == [
+        ("FPA_CLINIC_LE_CLIENTS", 300, 200),
+        ("FPA_SPECIAL_LE_COUNSEL", 39, 0),
+    ]
 
 
 def test_expressions_sum_operands_and_cells():
