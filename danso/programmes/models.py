@@ -228,6 +228,11 @@ class DataSet(models.Model):
         assigned = models.Q(unit_type__in=self.unit_types) | models.Q(pk__in=self.units.all())
         return list(OrgUnit.objects.current().in_subtree_of(unit).filter(assigned))
 
+    def completeness(self, units, period):
+        from .entry import completeness
+
+        return completeness(self, units, period)
+
     def entry_url(self, unit_uid: str, period_id: str) -> str:
         from django.urls import reverse
 

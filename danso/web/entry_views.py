@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from danso.accounts.scope import can_approve_report, get_visible_unit_or_404
+from danso.accounts.scope import can_approve_report, get_visible_unit_or_404, home_unit
 from danso.programmes import entry
 from danso.programmes.models import DataSet
 from danso.statistics import cycle
@@ -26,7 +26,8 @@ def entry_start(request):
         units = entry.units_for(request.user, data_set)
         if units:
             rows.append((data_set, units, entry.today_period(data_set)))
-    return render(request, "programmes/entry_start.html", {"rows": rows})
+    home = home_unit(request.user)
+    return render(request, "programmes/entry_start.html", {"rows": rows, "home": home})
 
 
 def _typed(post) -> tuple[dict, dict]:

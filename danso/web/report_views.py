@@ -18,6 +18,7 @@ from danso.accounts.scope import (
     home_unit,
     scoped,
 )
+from danso.programmes.entry import data_sets_for
 from danso.statistics import cycle, jobs
 from danso.statistics.compute import child_columns, villages_to_compute
 from danso.statistics.export import report_xlsx
@@ -152,13 +153,15 @@ def report_review(request, pk):
 def completeness(request):
     form_code = request.GET.get("bieu", "01-DSH")
     form = cycle.form_of(form_code)
-    if form is None:
+    if form is None or (
+        getattr(form, "sensitive", False) and not request.user.can_access_sensitive
+    ):
         raise Http404
     home = home_unit(request.user)
     unit = get_visible_unit_or_404(request.user, request.GET.get("dv") or home.uid)
     period_id = request.GET.get("ky", "")
-    context = {"forms": [*FORMS.values(), *LISTS.values()], "form": form, "unit": unit,
-               "period_id": period_id}  # fmt: skip
+    forms = [*FORMS.values(), *LISTS.values(), *data_sets_for(request.user)]
+    context = {"forms": forms, "form": form, "unit": unit, "period_id": period_id}
     if period_id:
         try:
             period = Period.parse(period_id)
@@ -166,8 +169,11 @@ def completeness(request):
         except PeriodError as err:
             context["error"] = str(err)
         else:
-            reporting = getattr(form, "reporting_units", child_columns)
-            rows = cycle.completeness(form_code, unit, period, reporting(unit))
+            units = getattr(form, "reporting_units", child_columns)(unit)
+            if hasattr(form, "completeness"):  # a data set: also how many cells are filled
+                rows = form.completeness(units, period)
+            else:
+                rows = cycle.completeness(form_code, unit, period, units)
             for row in rows:
                 row["link"] = _page_of(form, row["unit"].uid, period.id)
             context.update(rows=rows, period=period, due=cycle.deadline(form, period))

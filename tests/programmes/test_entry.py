@@ -254,3 +254,19 @@ def test_completeness_of_the_communes(two_communes, login):
     assert (rows[a["commune"].uid]["state"], rows[a["commune"].uid]["filled"]) == ("late", 2)
     assert rows[b["commune"].uid]["filled"] == 0 and rows[b["commune"].uid]["expected"] == 2
     assert rows[b["commune"].uid]["state"] == "missing"  # its deadline passed in 2025
+
+
+def test_completeness_page_of_a_data_set(fpa, login, make_user):
+    entry.save(fpa["staff"], fpa["data_set"], fpa["unit"], Y2023, SEEDS)
+    page = login(fpa["province"]).get("/bao-cao/tien-do/?bieu=HKHHGD_NAM&dv=P66&ky=2023")
+    html = page.content.decode()
+    # The association is the province's only unit reporting it: 5 of its 5 typed-in cells
+    # (the other 4 of the 9 are fed by activities) are filled; nothing submitted.
+    assert "Hội KHHGĐ tỉnh Đắk Lắk" in html and "5/5" in html
+    assert f'href="/so-lieu/HKHHGD_NAM/{fpa["unit"].uid}/2023/"' in html
+    # The Women's Union's data set is not shown without the sensitive permission.
+    viewer = login(make_user("xem", Role.VIEWER, fpa["unit"].parent))
+    assert viewer.get("/bao-cao/tien-do/?bieu=HKHHGD_NAM&dv=P66&ky=2023").status_code == 200
+    assert viewer.get("/bao-cao/tien-do/?bieu=HLHPN_NAM&dv=P66&ky=2023").status_code == 404
+    assert login(fpa["province"]).get(
+        "/bao-cao/tien-do/?bieu=HLHPN_NAM&dv=P66&ky=2023").status_code == 200  # fmt: skip
