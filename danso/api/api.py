@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 from danso.accounts.models import Role
 
 from .auth import session_auth, token_auth
+from .datavaluesets import router as datavaluesets_router
 from .orgunits import router as orgunits_router
 from .register import router as register_router
 from .reports import router as reports_router
@@ -26,6 +27,7 @@ api = NinjaAPI(
 api.add_router("/", orgunits_router)
 api.add_router("/", register_router)
 api.add_router("/", reports_router)
+api.add_router("/", datavaluesets_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])
