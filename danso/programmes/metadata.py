@@ -32,6 +32,7 @@ CATEGORIES = {
     # code: (name, [(option code, option name)])
     "SEX": ("Giới tính", [("MALE", "Nam"), ("FEMALE", "Nữ")]),
     "ETHNICITY": ("Dân tộc", [("KINH", "Kinh"), ("ETHNIC_MINORITY", "Dân tộc thiểu số")]),
+    "POVERTY": ("Hộ nghèo, cận nghèo", [("POOR", "Hộ nghèo"), ("NEAR_POOR", "Hộ cận nghèo")]),
 }  # fmt: skip
 
 COMBOS = {
@@ -39,6 +40,7 @@ COMBOS = {
     CategoryCombo.DEFAULT: ("Không phân tổ", []),
     "SEX": ("Theo giới tính", ["SEX"]),
     "SEX_ETHNICITY": ("Theo giới tính và dân tộc", ["SEX", "ETHNICITY"]),
+    "POVERTY": ("Theo hộ nghèo, cận nghèo", ["POVERTY"]),
 }
 
 
@@ -111,7 +113,8 @@ ELEMENTS = [
             value_type="NUMBER"),
     # Commune population work.
     Element("XA_FREE_CONTRACEPTIVES_POOR",
-            "Người thuộc hộ nghèo, cận nghèo được cấp phương tiện tránh thai miễn phí"),
+            "Người thuộc hộ nghèo, cận nghèo được cấp phương tiện tránh thai miễn phí",
+            "POVERTY"),
     Element("XA_CLUBS_ACTIVE", "Số câu lạc bộ đang hoạt động", unit="Câu lạc bộ"),
 ]  # fmt: skip
 

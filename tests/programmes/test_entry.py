@@ -244,15 +244,16 @@ def test_completeness_of_the_communes(two_communes, login):
     a, b = two_communes["a"], two_communes["b"]
     xa = DataSet.objects.get(code="XA_HOAT_DONG")
     q = Period.parse("2025Q3")
-    typed = {("XA_CLUBS_ACTIVE", "default"): "3", ("XA_FREE_CONTRACEPTIVES_POOR", "default"): "0"}
+    typed = {("XA_CLUBS_ACTIVE", "default"): "3", ("XA_FREE_CONTRACEPTIVES_POOR", "POOR"): "0"}
     entry.save(a["user"], xa, a["commune"], q, typed)
     cycle.submit("XA_HOAT_DONG", a["commune"], q, a["user"])
     communes = [a["commune"], b["commune"]]
     rows = {r["unit"].uid: r for r in entry.completeness(xa, communes, q)}
-    # Two typed-in cells (clubs active, free contraceptives), both filled by A; none by B.
+    # Three typed-in cells (clubs active; free contraceptives for the poor and the near-poor):
+    # A filled two; B none.
     # A submitted in 2026, long after 5 working days past 30/09/2025: late.
     assert (rows[a["commune"].uid]["state"], rows[a["commune"].uid]["filled"]) == ("late", 2)
-    assert rows[b["commune"].uid]["filled"] == 0 and rows[b["commune"].uid]["expected"] == 2
+    assert rows[b["commune"].uid]["filled"] == 0 and rows[b["commune"].uid]["expected"] == 3
     assert rows[b["commune"].uid]["state"] == "missing"  # its deadline passed in 2025
 
 
