@@ -1,16 +1,26 @@
 """Statistical reports computed from the register: /api/v1/reports/{form}?ou=…&pe=…"""
 
 from django.http import HttpResponse
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from danso.accounts.scope import get_visible_unit_or_404
 from danso.statistics.export import report_csv
-from danso.statistics.forms import FORMS
+from danso.statistics.forms import FORMS, WrongPeriodType
 from danso.statistics.periods import Period, PeriodError
 from danso.statistics.report import as_json, build
 
+from .schemas import ErrorOut, ReportOut
+
 router = Router(tags=["reports"])
+
+
+def _wrong_period(err: WrongPeriodType) -> Status:
+    """400 for a period of a kind the form is not made for (e.g. 02-DSX for a month)."""
+    message = str(err)
+    return Status(
+        400, {"detail": message, "errors": [{"field": "pe", "code": err.code, "message": message}]}
+    )
 
 
 def make_report(user, form_code: str, ou: str, pe: str):
@@ -26,12 +36,16 @@ def make_report(user, form_code: str, ou: str, pe: str):
     return build(form, unit, period)
 
 
-@router.get("/reports/{form_code}", response=dict)
+@router.get("/reports/{form_code}", response={200: ReportOut, 400: ErrorOut})
 def get_report(request, form_code: str, ou: str, pe: str, format: str = "json"):
     """A form for an org unit (`ou`, e.g. P66, C24211, LD646) and a DHIS2 period (`pe`:
-    202406, 2024Q2, 2024S1, 2024). `format=csv` returns CSV. Every figure is computed from the
-    accepted changes in the register at the moment of the request (`as_of`)."""
-    report = make_report(request.auth, form_code, ou, pe)
+    202406, 2024Q2, 2024S1, 2024) of a kind the form is made for (else 400,
+    `wrong_period_type`). `format=csv` returns CSV. Every figure is computed from the accepted
+    changes in the register at the moment of the request (`as_of`)."""
+    try:
+        report = make_report(request.auth, form_code, ou, pe)
+    except WrongPeriodType as err:
+        return _wrong_period(err)
     if format == "csv":
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{form_code}-{ou}-{pe}.csv"'
@@ -39,10 +53,11 @@ def get_report(request, form_code: str, ou: str, pe: str, format: str = "json"):
     return as_json(report)
 
 
-@router.get("/lists", response=dict)
+@router.get("/lists", response={200: dict, 400: ErrorOut})
 def get_name_list(request, form: str, ou: str, pe: str):
     """A health facility's name list (`form`: 01-DS/CSYT, 02-DS/CSYT, 03-DS/CSYT) for an org
-    unit and a DHIS2 period: the columns and one row per accepted service case."""
+    unit and a DHIS2 period of a kind the list is made for (else 400, `wrong_period_type`):
+    the columns and one row per accepted service case."""
     from danso.statistics.lists import LISTS, list_rows
 
     chosen = LISTS.get(form)
@@ -53,8 +68,12 @@ def get_name_list(request, form: str, ou: str, pe: str):
         period = Period.parse(pe)
     except PeriodError as err:
         raise HttpError(422, str(err)) from err
+    try:
+        rows = list_rows(chosen, unit, period)
+    except WrongPeriodType as err:
+        return _wrong_period(err)
     return {
         "form": chosen.code, "title": chosen.title, "provisional": chosen.provisional,
         "ou": unit.uid, "pe": period.id, "columns": [c.header for c in chosen.columns],
-        "rows": list_rows(chosen, unit, period),
+        "rows": rows,
     }  # fmt: skip

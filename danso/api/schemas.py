@@ -59,3 +59,42 @@ class MeOut(Schema):
     role_label: str
     org_units: list[OrgUnitOut]
     can_access_sensitive: bool
+
+
+class ReportColumnOut(Schema):
+    uid: str
+    name: str
+    short_name: str
+
+
+class ReportRowOut(Schema):
+    number: str
+    code: str
+    label: str
+    unit: str
+    indent: int
+    provisional: bool
+    # One entry per column. A rate's numerator and denominator are the counts it divides
+    # (before × factor and annualising); TFR's numerator is the sum of its annualised
+    # age-specific rates and its denominator null; plain counts have both null.
+    values: list[int | float | None]
+    numerators: list[int | float | None]
+    denominators: list[int | float | None]
+
+
+class ReportWarningOut(Schema):
+    column: str
+    code: str
+    message: str
+
+
+class ReportOut(Schema):
+    form: str
+    title: str
+    provisional: bool
+    ou: str
+    pe: str
+    as_of: str
+    columns: list[ReportColumnOut]
+    rows: list[ReportRowOut]
+    warnings: list[ReportWarningOut]

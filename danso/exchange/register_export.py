@@ -8,6 +8,7 @@ from django.utils import timezone
 from danso.orgunits.models import OrgUnit
 from danso.register import codes
 from danso.register.models import MaritalSpell, MethodSpell, Residence
+from danso.register.projection import NEVER
 
 from .tables import xlsx_bytes
 
@@ -37,6 +38,12 @@ def residents_on(unit: OrgUnit, day: datetime.date):
     )
 
 
+def _counted(counted_from: datetime.date, day: datetime.date) -> str:
+    if counted_from == NEVER:
+        return "Không (tạm trú)"
+    return "Có" if counted_from <= day else "Chưa (dưới 6 tháng)"
+
+
 def _rows(unit, day):
     for r in residents_on(unit, day).iterator(chunk_size=5000):
         p = r.person
@@ -47,7 +54,7 @@ def _rows(unit, day):
             codes.ETHNICITY.label(p.ethnicity), codes.EDUCATION.label(p.education),
             codes.MARITAL_STATUS.label(r.marital_on or ""),
             codes.METHOD.label(r.method_on or "") if r.method_on else "",
-            "Có" if r.counted_from <= day else "Chưa (dưới 6 tháng)", p.citizen_id,
+            _counted(r.counted_from, day), p.citizen_id,
             p.subject_code,
         ]  # fmt: skip
 

@@ -31,7 +31,8 @@ PERSON_FIELDS = [
 ]
 ENTRY_KINDS = {EventKind.REGISTRATION, EventKind.BIRTH, EventKind.MOVE_IN}
 EXIT_KINDS = {EventKind.DEATH, EventKind.MOVE_OUT}
-SIX_MONTHS = 183  # days; the circular's "more than 6 months"
+# `counted_from` of a temporary resident (tạm trú): never a de facto usual resident.
+NEVER = datetime.date.max
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -46,9 +47,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def counted_from(start: datetime.date, arrived_on, intends_to_stay: bool, kind: str):
-    """First day a person counts as a de facto usual resident (see models.Residence)."""
+    """First day a person counts as a de facto usual resident (see models.Residence).
+    Temporarily absent people count; temporary residents never do (regime.md §2.4)."""
+    if kind == codes.TEMPORARY_RESIDENT:
+        return NEVER
     arrived = arrived_on or start
-    if intends_to_stay and kind != codes.TEMPORARY_RESIDENT:
+    if intends_to_stay:
         return max(start, arrived)
     return max(start, add_months(arrived, 6))
 
@@ -127,6 +131,8 @@ class History:
             )
         elif event.kind == EventKind.CHANGE:
             for name, (_old, new) in data.get("changes", {}).items():
+                if name == "residence_kind":
+                    self._residence_kind_changed(day, new)
                 self.attrs[name] = new
                 if name == "marital_status":
                     self._switch(self.maritals, day, new)
@@ -147,6 +153,22 @@ class History:
             self._close(self.methods, day)
         elif event.kind == "mother_of_birth":
             self.live_births += 1
+
+    def _residence_kind_changed(self, day, kind) -> None:
+        """Becoming a temporary resident stops counting, and ceasing to be one starts counting,
+        from the day of the change: the residence goes on in a new spell."""
+        current = self._open(self.residences)
+        was_temporary = self.attrs.get("residence_kind") == codes.TEMPORARY_RESIDENT
+        if current is None or was_temporary == (kind == codes.TEMPORARY_RESIDENT):
+            return
+        counted = NEVER if kind == codes.TEMPORARY_RESIDENT else day
+        if current.start == day:  # changed on the day of entry: no spell of no days
+            current.counted_from = counted
+            return
+        self._close(self.residences, day)
+        self.residences.append(
+            Interval(day, household_id=current.household_id, counted_from=counted)
+        )
 
     def state_on(self, day: datetime.date) -> dict:
         """The person's state on a day, from the intervals (call after replaying up to it)."""
@@ -265,7 +287,9 @@ def write_spells(person: Person, history: History) -> None:
     for model in (Residence, MaritalSpell, MethodSpell):
         model.objects.filter(person=person).delete()
     residences = Residence.objects.bulk_create(residence_rows(person, history))
-    changed(villages | {r.village_id for r in residences})
+    # A husband's method counts in his wife's village (statistics: couples), wherever he lives.
+    spouses = Residence.objects.filter(person__in=spouses_of(person)).values_list("village_id")
+    changed(villages | {r.village_id for r in residences} | {v for (v,) in spouses})
     MaritalSpell.objects.bulk_create(
         MaritalSpell(
             person=person,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from danso.orgunits.models import Level, OrgUnit
 
 from . import store
-from .definitions import AGE_GROUPS, INDICATOR_BY_CODE, Indicator
+from .definitions import AGE_GROUPS, INDICATOR_BY_CODE, TFR_BIRTHS, Indicator
 from .periods import Period
 
 
@@ -35,19 +35,30 @@ class Figures:
     def value(self, uid: str, code: str) -> float:
         return self.values.get(uid, {}).get(code, 0)
 
-    def indicator(self, uid: str, code: str) -> tuple[float | None, float, float]:
-        """(value, numerator, denominator) of a derived indicator for a column."""
+    def indicator(self, uid: str, code: str) -> tuple[float | None, float | None, float | None]:
+        """(value, numerator, denominator) of a derived indicator for a column. Annualised
+        rates are scaled by the period's days in its year (a year's are not scaled). TFR has no
+        single denominator: its numerator is the sum of the annualised age-specific rates
+        (births per woman per year) and its denominator None."""
         ind: Indicator = INDICATOR_BY_CODE[code]
-        scale = 365 / self.period.days if ind.annualised else 1
+        scale = self.period.per_year if ind.annualised else 1
         if ind.numerator == "asfr_sum":
-            rates = [
-                self.value(uid, f"births_mother_{a}_{b}") / w
-                for a, b in AGE_GROUPS
-                if (w := self.value(uid, f"women_mid_{a}_{b}"))
-            ]
-            return (round(sum(rates) * ind.factor * scale, 4) if rates else None), 0, 0
+            asfr = self.asfr_sum(uid)
+            if asfr is None:
+                return None, None, None
+            return ind.factor * asfr * scale, round(asfr * scale, 6), None
         num, den = self.value(uid, ind.numerator), self.value(uid, ind.denominator)
         return (num / den * ind.factor * scale if den else None), num, den
+
+    def asfr_sum(self, uid: str) -> float | None:
+        """Σ births ÷ average women of each 5-year group 15–49 in the period, over the groups
+        that have women (None if none has)."""
+        rates = [
+            sum(self.value(uid, code) for code in births) / women
+            for (a, b), births in TFR_BIRTHS.items()
+            if (women := self.value(uid, f"women_mid_{a}_{b}"))
+        ]
+        return sum(rates) if rates else None
 
 
 def villages_of(unit: OrgUnit):
@@ -84,12 +95,12 @@ def _column_of(villages, unit: OrgUnit, children: list[OrgUnit]) -> dict[int, st
 
 # What each (source, day) a period asks for adds to its figures: the element codes as they
 # are, or renamed (the residents before the start are "residents_start").
-WOMEN = [f"women_{a}_{b}" for a, b in AGE_GROUPS]
+WOMEN = ["women_15_49", *[f"women_{a}_{b}" for a, b in AGE_GROUPS]]
 START = {"residents": "residents_start", **{code: f"{code}_start" for code in WOMEN}}
 # Average over the period = (start + end) ÷ 2 of these (GSO's average population).
 AVERAGES = {"residents_mid": ("residents_start", "residents"),
-            **{f"women_mid_{a}_{b}": (f"women_{a}_{b}_start", f"women_{a}_{b}")
-               for a, b in AGE_GROUPS}}  # fmt: skip
+            **{code.replace("women_", "women_mid_"): (f"{code}_start", code)
+               for code in WOMEN}}  # fmt: skip
 
 
 def requests_for(period: Period) -> list[tuple[str, datetime.date, dict | None]]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from danso.orgunits.models import OrgUnit
 
-from .forms import FORMS, ReportForm
+from .forms import FORMS, ReportForm, WrongPeriodType, check_period
 from .holidays import days_off
 from .lists import LISTS, NameList, list_rows
 from .models import Submission
@@ -85,8 +85,10 @@ def _frozen(form, unit: OrgUnit, period: Period) -> tuple[dict, list, datetime.d
 @transaction.atomic
 def submit(form_code: str, unit: OrgUnit, period: Period, user) -> Submission:
     form = form_of(form_code)
-    if period.type not in form.period_types:
-        raise CycleError("wrong_period_type", _("This form is not made for this kind of period."))
+    try:
+        check_period(form, period)
+    except WrongPeriodType as err:
+        raise CycleError(err.code, str(err)) from err
     if period.end >= timezone.localdate():
         raise CycleError("period_not_over", _("The period is not over yet."))
     current = latest(form_code, unit, period)

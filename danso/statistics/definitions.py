@@ -41,7 +41,7 @@ class Indicator:
     denominator: str
     factor: float
     unit: str
-    annualised: bool = False  # rates per year for sub-year periods
+    annualised: bool = False  # rates per year: sub-year periods scaled by year ÷ period days
     decimals: int = 1
 
 
@@ -50,6 +50,11 @@ def _births(code, name, where=None):
 
 
 AGE_GROUPS = [(15, 19), (20, 24), (25, 29), (30, 34), (35, 39), (40, 44), (45, 49)]
+# TFR's births of each age group: the first also takes mothers under 15 and the last those of
+# 50 and over (the usual convention: every birth counts once, no group of women is added).
+TFR_BIRTHS = {(a, b): [f"births_mother_{a}_{b}"] for a, b in AGE_GROUPS}
+TFR_BIRTHS[(15, 19)].append("births_mother_u15")
+TFR_BIRTHS[(45, 49)].append("births_mother_50plus")
 MODERN = sorted(codes.MODERN_METHODS)
 
 EVENT_ELEMENTS = [
@@ -59,6 +64,8 @@ EVENT_ELEMENTS = [
     _births("births_order2", "Sinh con thứ 2", Q(birth_order=2)),
     _births("births_order3plus", "Sinh con thứ 3 trở lên", Q(birth_order__gte=3)),
     _births("births_mother_u20", "Sinh con của phụ nữ dưới 20 tuổi", Q(age__lt=20)),
+    _births("births_mother_u15", "Trẻ sinh ra của phụ nữ dưới 15 tuổi", Q(age__lt=15)),
+    _births("births_mother_50plus", "Trẻ sinh ra của phụ nữ từ 50 tuổi trở lên", Q(age__gte=50)),
     *[_births(f"births_mother_{a}_{b}", f"Trẻ sinh ra của phụ nữ {a}–{b} tuổi",
               Q(age__gte=a, age__lte=b)) for a, b in AGE_GROUPS],
     EventElement("deaths", "Số người chết", "death"),
@@ -98,6 +105,7 @@ STOCK_ELEMENTS = [
     StockElement("residents_start", "Nhân khẩu thực tế thường trú đầu kỳ"),
     StockElement("residents_mid", "Dân số trung bình ((đầu kỳ + cuối kỳ) ÷ 2)"),
     StockElement("women_15_49", "Số phụ nữ 15–49 tuổi"),
+    StockElement("women_mid_15_49", "Phụ nữ 15–49 tuổi, bình quân kỳ"),
     *[StockElement(f"women_{a}_{b}", f"Phụ nữ {a}–{b} tuổi") for a, b in AGE_GROUPS],
     *[StockElement(f"women_mid_{a}_{b}", f"Phụ nữ {a}–{b} tuổi, bình quân kỳ")
       for a, b in AGE_GROUPS],
@@ -112,7 +120,7 @@ STOCK_ELEMENTS = [
 INDICATORS = [
     Indicator("cbr", "Tỷ suất sinh thô (CBR)", "births", "residents_mid", 1000, "‰", True),
     Indicator("cdr", "Tỷ suất chết thô (CDR)", "deaths", "residents_mid", 1000, "‰", True),
-    Indicator("gfr", "Tỷ suất sinh chung (GFR)", "births", "women_15_49", 1000, "‰", True),
+    Indicator("gfr", "Tỷ suất sinh chung (GFR)", "births", "women_mid_15_49", 1000, "‰", True),
     Indicator("tfr", "Tổng tỷ suất sinh (TFR)", "asfr_sum", "", 5, "con/phụ nữ", True, 2),
     Indicator("srb", "Tỷ số giới tính khi sinh", "births_male", "births_female", 100,
               "trẻ trai/100 trẻ gái", decimals=1),

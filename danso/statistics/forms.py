@@ -7,6 +7,10 @@ corrected here, without code changes, when the official annexes are at hand.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from .periods import KIND_NAMES, Period, PeriodError
+
 
 @dataclass(frozen=True)
 class Row:
@@ -21,13 +25,30 @@ class Row:
 class ReportForm:
     code: str
     title: str
-    period_types: tuple[str, ...]
+    period_types: tuple[str, ...]  # the only kinds of period it is made for (check_period)
     rows: list[Row]
     level_note: str
     deadline_working_days: int
     provisional: bool = True
     children_columns: bool = True
     notes: list[str] = field(default_factory=list)
+
+
+class WrongPeriodType(PeriodError):
+    """A form asked for a kind of period it is not made for (its rows say "in the quarter",
+    "at 31/12"…)."""
+
+    code = "wrong_period_type"
+
+
+def check_period(form, period: Period) -> None:
+    """Refuse a period whose type the form (or name list) does not declare."""
+    if period.type not in form.period_types:
+        raise WrongPeriodType(
+            _("Form %(form)s is made for periods of: %(kinds)s; not for %(period)s.")
+            % {"form": form.code, "period": period.label,
+               "kinds": ", ".join(KIND_NAMES[k] for k in form.period_types)}
+        )  # fmt: skip
 
 
 _P = True  # provisional row
@@ -104,7 +125,7 @@ DSH_01 = ReportForm(
 DSX_03 = ReportForm(
     code="03-DSX",
     title="Báo cáo thống kê chuyên ngành dân số cấp xã – năm",
-    period_types=("year", "half"),
+    period_types=("year",),  # regime.md §4.2: annual, its rows "at 31/12", "in the year"
     level_note="Cấp xã",
     deadline_working_days=5,
     children_columns=False,

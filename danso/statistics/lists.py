@@ -17,6 +17,7 @@ from danso.register import codes
 from danso.register.models import Event
 
 from .compute import villages_of
+from .forms import check_period
 from .periods import Period
 
 RESULT = codes.SCREENING_RESULT.codes
@@ -40,7 +41,7 @@ class NameList:
     columns: list[Column]
     provisional: bool = False
     unit_label: str = "ca dịch vụ"
-    period_types: tuple[str, ...] = ("month", "quarter", "half", "year")
+    period_types: tuple[str, ...] = ("month", "quarter", "half", "year")  # see check_period
     # Not read in the circular: taken as the commune forms' 5 working days.
     deadline_working_days: int = 5
 
@@ -115,7 +116,9 @@ LISTS = {nl.code: nl for nl in (NEW_USERS, PRENATAL, NEWBORNS)}
 
 
 def list_rows(name_list: NameList, unit, period: Period) -> list[list]:
-    """One row of cell values per accepted, not superseded event of the period in the unit."""
+    """One row of cell values per accepted, not superseded event of the period in the unit.
+    Raises WrongPeriodType for a period the list is not made for."""
+    check_period(name_list, period)
     events = (
         Event.objects.filter(
             kind=name_list.kind, village__in=villages_of(unit), is_accepted=True,

@@ -94,13 +94,16 @@ class VillageFigures(models.Model):
     starts that day), as computed from the register when the village was at `version`.
 
     Reports add these up instead of scanning the register; a row whose version is behind the
-    village's is stale and recomputed on the next read (see `store.py`).
+    village's, or counted by other definitions (`counted_by`), is stale and recomputed on the
+    next read (see `store.py`).
     """
 
     village = models.ForeignKey("orgunits.OrgUnit", on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=20)
     day = models.DateField()
     version = models.BigIntegerField()
+    # sources.VERSION of the code that counted them: rows of another are recounted
+    counted_by = models.PositiveSmallIntegerField(default=1)
     values = models.JSONField(default=dict)  # element code → count; zeros left out
     computed_at = models.DateTimeField(auto_now=True)
 

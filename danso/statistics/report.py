@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from .compute import Figures, compute
 from .definitions import ELEMENTS, INDICATOR_BY_CODE
-from .forms import ReportForm, Row
+from .forms import ReportForm, Row, check_period
 from .periods import Period
 
 
@@ -55,6 +55,8 @@ def _cell(figures: Figures, uid: str, code: str) -> Cell:
 
 
 def build(form: ReportForm, unit, period: Period, progress=None) -> Report:
+    """Raises WrongPeriodType for a period the form is not made for."""
+    check_period(form, period)
     figures = compute(unit, period, with_children=form.children_columns, progress=progress)
     rows = [
         (row, unit_of(row), [_cell(figures, c.uid, row.code) for c in figures.columns])
@@ -102,8 +104,8 @@ def quality_checks(form: ReportForm, figures: Figures) -> list[Warning]:
                         f"Đầu kỳ {v('residents_start')} + sinh {v('births')} − chết "
                         f"{v('deaths')} + đến {v('moved_in')} − đi {v('moved_out')} = "
                         f"{expected}, nhưng cuối kỳ có {v('residents')} (chênh "
-                        f"{v('residents') - expected}: người mới đến chưa đủ 6 tháng, chuyển "
-                        "trong xã, hoặc thay đổi chưa được duyệt)"
+                        f"{v('residents') - expected}: người mới đến chưa đủ 6 tháng hoặc tạm "
+                        "trú, chuyển trong xã, hoặc thay đổi chưa được duyệt)"
                     ),
                 )
             )

@@ -4,7 +4,7 @@ A source answers, for some villages and days, {day: {village id: {element code: 
 - `events`: accepted, not superseded events dated in the month that starts on `day` (flows);
 - `residents`: de facto usual residents, by sex, and women by age on `day` (stocks);
 - `households`: households with a de facto usual resident on `day` (stocks);
-- `couples`: married women 15–49 on `day` and the method each uses then (stocks).
+- `couples`: married women 15–49 on `day` and the method each couple uses then (stocks).
 Every source is one grouped query per day (events: for all the months at once), whatever the
 number of villages. Reports never call them directly: `store.py` keeps their answers per village
 and day and recomputes only what changed.
@@ -12,10 +12,23 @@ and day and recomputes only what changed.
 
 import datetime
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from danso.register import codes
 from danso.register.models import Event, Household, MaritalSpell, MethodSpell, Residence
+from danso.register.projection import SPOUSE_KINDS
 
 from .definitions import AGE_GROUPS, EVENT_ELEMENTS, MODERN
 from .periods import month_end
@@ -141,16 +154,36 @@ def households(villages, day: datetime.date) -> dict[int, dict[str, int]]:
     return _by_village(rows.order_by())
 
 
+def _method_on(person, day):
+    """The method a person uses on the day (NULL for none)."""
+    spells = MethodSpell.objects.filter(person=person).filter(_alive_on(day))
+    return Subquery(spells.values("method")[:1])
+
+
+def _spouse_on(person, day):
+    """The partner of the person's latest spouse link up to the day: a marriage, or an entry
+    in the register that named the spouse, recorded from either side."""
+    links = Event.objects.filter(
+        Q(person=person) | Q(other_person=person), kind__in=SPOUSE_KINDS,
+        other_person__isnull=False, occurred_on__lte=day, is_accepted=True,
+        is_superseded=False,
+    ).order_by("-occurred_on", "-pk")  # fmt: skip
+    partner = Case(When(person=person, then=F("other_person")), default=F("person"))
+    return Subquery(links.annotate(partner=partner).values("partner")[:1])
+
+
 def couples(villages, day: datetime.date) -> dict[int, dict[str, int]]:
+    """Married women 15–49 and the method their couple uses: the wife's own, else her
+    husband's (vasectomy, condom), so a couple counts once even if both record one."""
     married = MaritalSpell.objects.filter(person=OuterRef("person"), status=codes.MARRIED).filter(
         _alive_on(day)
     )
-    method = MethodSpell.objects.filter(person=OuterRef("person")).filter(_alive_on(day))
+    husband = _spouse_on(OuterRef(OuterRef("person")), day)
     women = (
         _residing(villages, day)
         .filter(_aged(day, 15, 49), sex=codes.FEMALE)
         .filter(Exists(married))
-        .annotate(method_on=Subquery(method.values("method")[:1]))
+        .annotate(method_on=Coalesce(_method_on(OuterRef("person"), day), _method_on(husband, day)))
     )
     out: dict[int, dict[str, int]] = {}
     for row in women.values("village_id", "method_on").annotate(n=Count("pk")).order_by():
@@ -163,6 +196,11 @@ def couples(villages, day: datetime.date) -> dict[int, dict[str, int]]:
     return out
 
 
+# What the sources count, as a number kept with every stored count (store.py): raise it when a
+# query counts differently, so that counts kept by older code are recounted, never served.
+# 2: couples count the husband's method; temporary residents never count; births to mothers
+# under 15 and over 49.
+VERSION = 2
 # Sources that count several days in one query (the others run one query per day).
 TOGETHER = {"events"}
 # source name → function(villages, days) → {day: {village id: {code: count}}}

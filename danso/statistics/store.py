@@ -9,6 +9,9 @@ stale: the next report recomputes just those villages. So a report always reflec
 accepted change at once (no nightly rebuild, no analytics lag) and costs, after the first
 time a day is asked for, one indexed read plus the villages that changed since.
 
+Counts kept by code that counted differently (an older `sources.VERSION`) are ignored and
+recounted the same way, so a fix to a query never serves figures counted before it.
+
 Why versions and not deletion: a report that is computing while a change commits would
 otherwise store figures read before the change. The version is read *before* the register is,
 so such figures carry the old version and are ignored.
@@ -23,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from .models import VillageFigures, VillageVersion
-from .sources import SOURCES, TOGETHER
+from .sources import SOURCES, TOGETHER, VERSION
 
 # Beyond this many villages a recomputation filters by the unit's villages (a subquery) rather
 # than by a list of ids, which keeps queries small for a whole province or the nation.
@@ -119,9 +122,9 @@ def _stored(villages, requests: list[Request]):
     for source, day in requests:
         wanted |= Q(source=source, day=day)
     found: dict[Request, dict[int, dict]] = defaultdict(dict)
-    stored = VillageFigures.objects.filter(wanted, village__in=villages).values_list(
-        "source", "day", "village_id", "version", "values"
-    )
+    stored = VillageFigures.objects.filter(
+        wanted, village__in=villages, counted_by=VERSION
+    ).values_list("source", "day", "village_id", "version", "values")
     for source, day, village, version, values in stored:
         if version == versions.get(village, 0):
             found[(source, day)][village] = values
@@ -142,7 +145,7 @@ def villages_to_compute(villages, village_ids: list[int], requests: list[Request
 def _save(source: str, day: datetime.date, fresh: dict[int, dict], versions: dict) -> None:
     rows = [
         VillageFigures(village_id=v, source=source, day=day, version=versions.get(v, 0),
-                       values=values)
+                       counted_by=VERSION, values=values)
         for v, values in fresh.items()
     ]  # fmt: skip
     with transaction.atomic():
@@ -151,7 +154,7 @@ def _save(source: str, day: datetime.date, fresh: dict[int, dict], versions: dic
             batch_size=500,
             update_conflicts=True,
             unique_fields=["source", "day", "village"],
-            update_fields=["version", "values", "computed_at"],
+            update_fields=["version", "counted_by", "values", "computed_at"],
         )
 
 
