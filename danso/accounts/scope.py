@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from danso.orgunits.models import OrgUnit, UnitSuccession
+from danso.orgunits.models import Level, OrgUnit, UnitSuccession
 
 
 def scope_paths(user) -> list[str]:
@@ -36,7 +36,11 @@ def path_q(paths: list[str], field: str = "path") -> Q:
 
 
 def visible_units(user, queryset=None):
-    paths = scope_paths(user)
+    return units_within(scope_paths(user), queryset)
+
+
+def units_within(paths: list[str], queryset=None):
+    """Units under the paths, and pre-2025 units lying wholly inside them."""
     queryset = OrgUnit.objects.all() if queryset is None else queryset
     if not paths:
         return queryset.none()
@@ -53,6 +57,16 @@ def get_visible_unit_or_404(user, uid: str) -> OrgUnit:
     if unit is None:
         raise Http404("No such org unit in your scope")
     return unit
+
+
+def reachable_places(user, organiser: OrgUnit):
+    """Where an activity organised by `organiser` may take place: the user's scope and, for an
+    organisation (an association, a health station), the administrative area it belongs to,
+    since its mobile trips and sessions reach the communes around it."""
+    paths = list(scope_paths(user))
+    if organiser.level == Level.ORGANISATION and organiser.parent_id:
+        paths.append(organiser.path.removesuffix(f"{organiser.uid}/"))
+    return units_within(paths)
 
 
 def path_in_scope(user, path: str) -> bool:
