@@ -18,7 +18,7 @@ from danso.orgunits.models import OrgUnit
 from danso.statistics.models import Submission
 from danso.statistics.periods import Period
 
-from . import aggregate, quality
+from . import aggregate, indicators, quality
 from .models import CategoryOptionCombo, DataSet, DataValue, ValueType
 
 
@@ -101,6 +101,7 @@ class Form:
     period: Period
     sections: list[tuple[str, list[Row]]] = field(default_factory=list)
     violations: list = field(default_factory=list)
+    indicators: list = field(default_factory=list)
     locked: bool = False
 
     @property
@@ -145,6 +146,8 @@ def build_form(data_set: DataSet, unit: OrgUnit, period: Period, typed: dict | N
         sections.setdefault(section, []).append(Row(element, cells, element.is_fed_by_activities))
     form.sections = list(sections.items())
     form.violations = quality.violations(data_set, values)
+    codes = {e.code for e in elements}
+    form.indicators = [indicators.compute(i, values) for i in indicators.for_elements(codes)]
     return form
 
 
@@ -233,7 +236,14 @@ def frozen_values(data_set: DataSet, unit: OrgUnit, period: Period):
         for row in form.rows for cell in row.cells
     ]  # fmt: skip
     warnings = [{"code": v.rule.code, "message": v.message} for v in form.violations]
-    return {"columns": ["value"], "rows": rows}, warnings, timezone.now()
+    computed = [
+        {"code": iv.indicator.code, "name": iv.indicator.name, "unit": iv.indicator.unit,
+         "numerator": float(iv.numerator), "denominator": float(iv.denominator),
+         "value": None if iv.value is None else float(iv.value)}
+        for iv in form.indicators
+    ]  # fmt: skip
+    values = {"columns": ["value"], "rows": rows, "indicators": computed}
+    return values, warnings, timezone.now()
 
 
 def completeness(data_set: DataSet, units, period: Period) -> list[dict]:

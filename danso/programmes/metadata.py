@@ -11,6 +11,7 @@ from itertools import product
 
 from django.db import transaction
 
+from .indicators import AggregateIndicator
 from .models import (
     ActivityKind,
     ActivityMeasure,
@@ -116,6 +117,28 @@ ELEMENTS = [
             "Người thuộc hộ nghèo, cận nghèo được cấp phương tiện tránh thai miễn phí",
             "POVERTY"),
     Element("XA_CLUBS_ACTIVE", "Số câu lạc bộ đang hoạt động", unit="Câu lạc bộ"),
+]  # fmt: skip
+
+
+INDICATORS = [
+    AggregateIndicator(
+        "WU_DV_SUPPORTED_SHARE",
+        "Tỷ lệ phụ nữ, trẻ em gái bị bạo lực gia đình được hỗ trợ ít nhất một dịch vụ",
+        "#{WU_DV_SUPPORTED}", "#{WU_DV_DETECTED}", sensitive=True,
+    ),
+    AggregateIndicator(
+        "ACT_CLIENTS_PER_TRIP", "Số khách hàng bình quân một chuyến dịch vụ lưu động",
+        "#{ACT_MOBILE_CLIENTS}", "#{ACT_MOBILE_TRIPS}", factor=1, unit="Khách hàng/chuyến",
+    ),
+    AggregateIndicator(
+        "KCN_ETHNIC_MINORITY_SHARE", "Tỷ lệ công nhân dân tộc thiểu số trong số được phục vụ",
+        "#{KCN_WORKERS_SERVED.MALE_ETHNIC_MINORITY} + #{KCN_WORKERS_SERVED.FEMALE_ETHNIC_MINORITY}",
+        "#{KCN_WORKERS_SERVED}",
+    ),
+    AggregateIndicator(
+        "XA_NEAR_POOR_SHARE", "Tỷ lệ người thuộc hộ cận nghèo trong số được cấp miễn phí",
+        "#{XA_FREE_CONTRACEPTIVES_POOR.NEAR_POOR}", "#{XA_FREE_CONTRACEPTIVES_POOR}",
+    ),
 ]  # fmt: skip
 
 

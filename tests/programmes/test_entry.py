@@ -271,3 +271,32 @@ def test_completeness_page_of_a_data_set(fpa, login, make_user):
     assert viewer.get("/bao-cao/tien-do/?bieu=HLHPN_NAM&dv=P66&ky=2023").status_code == 404
     assert login(fpa["province"]).get(
         "/bao-cao/tien-do/?bieu=HLHPN_NAM&dv=P66&ky=2023").status_code == 200  # fmt: skip
+
+
+def test_the_womens_union_seed_figures_and_their_share(fpa, make_user):
+    """2022–2024: 1.665 women and girls subjected to domestic violence detected, 1.508 of them
+    supported with at least one service: 1508 ÷ 1665 × 100 = 90,57… → 90,6 %. The three years
+    are entered as 500/450, 600/540 and 565/518 (sums 1.665 and 1.508)."""
+    from danso.programmes import aggregate, indicators
+    from danso.programmes.metadata import INDICATORS
+
+    wu = create_organisation(fpa["unit"].parent, code="HLHPN", name="Hội LHPN tỉnh Đắk Lắk",
+                             unit_type="hoi_lhpn")  # fmt: skip
+    user = make_user("phunu", Role.PARTNER, wu, sensitive=True)
+    data_set = DataSet.objects.get(code="HLHPN_NAM")
+    for year, detected, supported in (("2022", "500", "450"), ("2023", "600", "540"),
+                                      ("2024", "565", "518")):  # fmt: skip
+        cells = {("WU_DV_DETECTED", "default"): detected, ("WU_DV_SUPPORTED", "default"): supported}
+        assert entry.save(user, data_set, wu, Period.parse(year), cells) == {}
+    elements = [link.data_element for link in data_set.element_links.all()]
+    values = aggregate.element_values(elements, wu.parent.path, datetime.date(2022, 1, 1),
+                                      datetime.date(2024, 12, 31))  # fmt: skip
+    share = next(i for i in INDICATORS if i.code == "WU_DV_SUPPORTED_SHARE")
+    result = indicators.compute(share, values)
+    assert (result.numerator, result.denominator, result.value) == (1508, 1665, Decimal("90.6"))
+    # One year on the form: 540 ÷ 600 = 90,0 %; a year with nothing entered has no share.
+    form = entry.build_form(data_set, wu, Period.parse("2023"))
+    assert [(iv.indicator.code, iv.value) for iv in form.indicators] == [
+        ("WU_DV_SUPPORTED_SHARE", Decimal("90.0"))
+    ]
+    assert entry.build_form(data_set, wu, Period.parse("2021")).indicators[0].value is None
