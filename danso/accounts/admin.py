@@ -10,6 +10,11 @@ from .models import User
 from .scope import path_in_scope, path_q, scope_paths
 
 
+def _administrator(request) -> bool:
+    """The admin's login page asks these permissions of anonymous visitors too."""
+    return getattr(request.user, "is_administrator", False)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "role", "is_active", "last_login"]
@@ -22,10 +27,10 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def has_module_permission(self, request):
-        return request.user.is_administrator
+        return _administrator(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_administrator and (obj is None or self._in_scope(request, obj))
+        return _administrator(request) and (obj is None or self._in_scope(request, obj))
 
     has_change_permission = has_view_permission
     has_add_permission = has_module_permission
@@ -60,7 +65,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_administrator
+        return _administrator(request)
 
     def has_add_permission(self, request):
         return False

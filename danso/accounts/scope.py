@@ -1,6 +1,7 @@
 """What a user may see: the subtrees of the org units they hold.
 
 Every view and API endpoint asks this module, so the rule is written once:
+- a superuser sees the whole tree, whether they hold units or not;
 - a current or village unit is in scope if it lies in the subtree of one of the user's units;
 - a pre-2025 unit is in scope if it lies in such a subtree (a district officer kept for
   history holds a legacy unit), or if it has successors and all of them are in scope, i.e. the
@@ -12,13 +13,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from danso.orgunits.models import Level, OrgUnit, UnitSuccession
+from danso.orgunits.models import ROOT_UID, Level, OrgUnit, UnitSuccession
 
 
 def scope_paths(user) -> list[str]:
     if not user.is_authenticated or not user.is_active:
         return []
     cache = getattr(user, "_scope_paths", None)
+    if cache is None and user.is_superuser:
+        cache = user._scope_paths = [f"/{ROOT_UID}/"]  # the whole tree, with or without units
     if cache is None:
         paths = sorted(user.org_units.values_list("path", flat=True))
         # Drop paths already covered by a shorter one, so queries stay small.
@@ -80,7 +83,11 @@ def require_unit_editor(user, unit: OrgUnit) -> None:
 
 
 def home_unit(user) -> OrgUnit | None:
-    return user.org_units.order_by("path").first()
+    """The first unit the user holds; the root for a superuser who holds none."""
+    unit = user.org_units.order_by("path").first()
+    if unit is None and user.is_superuser:
+        unit = OrgUnit.objects.filter(uid=ROOT_UID).first()
+    return unit
 
 
 def scoped(user, queryset, field: str = "ou_path"):

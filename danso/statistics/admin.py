@@ -10,7 +10,8 @@ from .models import PublicHoliday
 
 
 def _national_administrator(user) -> bool:
-    return user.is_administrator and (user.is_superuser or path_in_scope(user, f"/{ROOT_UID}/"))
+    administrator = getattr(user, "is_administrator", False)  # anonymous on the login page
+    return administrator and (user.is_superuser or path_in_scope(user, f"/{ROOT_UID}/"))
 
 
 @admin.register(PublicHoliday)
