@@ -125,3 +125,12 @@ def can_approve_report(user, unit) -> bool:
         and unit.parent_id is not None
         and path_in_scope(user, unit.parent.path)
     )
+
+
+def can_set_plan(user, unit) -> bool:
+    """Officers set a unit's plan targets when their scope covers it: the unit's own officers
+    or those of a level above (who also allocate to the units below)."""
+    from .models import Role
+
+    planning = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE, Role.COMMUNE}
+    return user.is_active and user.role in planning and path_in_scope(user, unit.path)

@@ -9,6 +9,7 @@ from danso.accounts.models import Role
 from .auth import session_auth, token_auth
 from .datavaluesets import router as datavaluesets_router
 from .orgunits import router as orgunits_router
+from .plans import router as plans_router
 from .register import router as register_router
 from .reports import router as reports_router
 from .schemas import MeOut
@@ -28,6 +29,7 @@ api.add_router("/", orgunits_router)
 api.add_router("/", register_router)
 api.add_router("/", reports_router)
 api.add_router("/", datavaluesets_router)
+api.add_router("/", plans_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])

@@ -68,3 +68,13 @@ urlpatterns += [
         "so-lieu/<str:code>/<str:uid>/<str:period_id>/", entry_views.data_entry, name="data_entry"
     ),
 ]
+
+from . import plan_views  # noqa: E402
+
+urlpatterns += [
+    path("ke-hoach/", plan_views.plan_home, name="plan_home"),
+    path("ke-hoach/<str:uid>/<int:year>/", plan_views.plan_page, name="plan"),
+    path("chi-tieu/<int:pk>/dieu-chinh/", plan_views.target_revise, name="target_revise"),
+    path("chi-tieu/<int:pk>/phan-bo/", plan_views.target_allocate, name="target_allocate"),
+    path("tien-do/", plan_views.progress_page, name="progress"),
+]

@@ -1,0 +1,328 @@
+"""Annual plans: a unit's targets for a year, their allocation to the units below, and mid-year
+revisions.
+
+A target is never changed in place: a revision is a new row with the next revision number and a
+reason, so the original stays and is shown beside the revised value. Allocation writes the
+child units' targets (`allocated_from` = the parent's target). Counts and stocks allocated to
+the units below should add up to the parent's target; when they do not, the difference is a
+warning, not a refusal (a province may keep a reserve or allocate in steps). Rates are
+allocated as rates and not added up.
+
+Who: an officer whose scope covers the unit (accounts.scope.can_set_plan), i.e. the unit's own
+officers or a level above. A target allocated from above is revised from above.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from danso.accounts.scope import can_set_plan
+from danso.orgunits.models import OrgUnit
+
+from . import metrics
+from .metrics import Metric
+from .models import Plan, Target
+
+FORBIDDEN = "forbidden"
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class PlanError(Exception):
+    """A refusal with a machine-readable code and a Vietnamese message."""
+
+    def __init__(self, code: str, message: str, field: str = ""):
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "code": self.code, "message": self.message}
+
+
+@dataclass
+class Share:
+    """One child unit's part in an allocation."""
+
+    unit: OrgUnit
+    value: Decimal
+    value_max: Decimal | None = None
+
+
+@dataclass
+class Line:
+    """A target of a plan as the plan page shows it: its original and current rows."""
+
+    metric: Metric
+    revisions: list[Target]  # oldest first
+
+    @property
+    def original(self) -> Target:
+        return self.revisions[0]
+
+    @property
+    def current(self) -> Target:
+        return self.revisions[-1]
+
+    @property
+    def revised(self) -> bool:
+        return len(self.revisions) > 1
+
+
+@dataclass
+class Allocation:
+    """A target's allocation: every child unit with its allocated target (or None)."""
+
+    target: Target
+    metric: Metric
+    rows: list[tuple[OrgUnit, Target | None]]
+    warning: dict | None = None
+    total: Decimal | None = None
+    others: list[OrgUnit] = field(default_factory=list)  # children with a target of their own
+
+
+def show(value: Decimal | float | None) -> str:
+    """5.838 and 90,6 as officials write them, without trailing zeros."""
+    if value is None:
+        return "–"
+    value = Decimal(str(value)).normalize()
+    return number_format(value.quantize(1) if value == value.to_integral() else value,
+                         force_grouping=True)  # fmt: skip
+
+
+def target_text(target: Target) -> str:
+    """10–12, or 20.000."""
+    if target.value_max is None:
+        return show(target.value)
+    return f"{show(target.value)}–{show(target.value_max)}"
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def latest(targets) -> dict[str, Target]:
+    """The current (highest) revision of each metric among targets."""
+    found: dict[str, Target] = {}
+    for t in targets:
+        if t.metric not in found or t.revision > found[t.metric].revision:
+            found[t.metric] = t
+    return found
+
+
+def lines(plan: Plan, user=None) -> list[Line]:
+    """The plan's targets with their revisions; sensitive metrics only for users with the
+    permission."""
+    by_metric: dict[str, list[Target]] = {}
+    for t in plan.targets.select_related("created_by", "allocated_from__plan__unit").order_by(
+        "metric", "revision"
+    ):
+        by_metric.setdefault(t.metric, []).append(t)
+    known = metrics.metrics_for(by_metric)
+    hidden = user is not None and not user.can_access_sensitive
+    return [
+        Line(known[code], revisions)
+        for code, revisions in by_metric.items()
+        if code in known and not (hidden and known[code].sensitive)
+    ]
+
+
+def child_units(unit: OrgUnit):
+    """The units a target can be allocated to: the unit's current children (communes, villages,
+    partner organisations)."""
+    return OrgUnit.objects.current().filter(parent=unit).order_by("level", "code")
+
+
+def allocation(target: Target) -> Allocation:
+    """Every child unit with the target it was allocated (any revision of the parent's target
+    of this metric), and the add-up warning."""
+    metric = metrics.find(target.metric)
+    children = list(child_units(target.plan.unit))
+    child_targets = Target.objects.filter(
+        plan__unit__in=children, plan__year=target.plan.year, metric=target.metric
+    ).select_related("plan", "allocated_from")
+    by_unit: dict[int, Target] = {}  # each child's current target of this metric
+    for t in child_targets:
+        if t.plan.unit_id not in by_unit or t.revision > by_unit[t.plan.unit_id].revision:
+            by_unit[t.plan.unit_id] = t
+    allocated = {
+        unit_id: t
+        for unit_id, t in by_unit.items()
+        if t.allocated_from_id and t.allocated_from.plan_id == target.plan_id
+    }
+    rows = [(c, allocated.get(c.pk)) for c in children]
+    result = Allocation(target, metric, rows)
+    result.others = [c for c in children if c.pk in by_unit and c.pk not in allocated]
+    if metric.additive and allocated:
+        result.total = sum((t.value for t in allocated.values()), Decimal(0))
+        result.warning = add_up_warning(target, list(allocated.values()))
+    return result
+
+
+def add_up_warning(target: Target, shares: list[Target]) -> dict | None:
+    """None when the children's targets add up to the parent's (lie within its range), else
+    the difference: negative when short, positive when over."""
+    low = sum((s.value for s in shares), Decimal(0))
+    high = sum(((s.value_max if s.value_max is not None else s.value) for s in shares),
+               Decimal(0))  # fmt: skip
+    bottom = target.value
+    top = target.value_max if target.value_max is not None else target.value
+    amounts = {"allocated": show(low) if low == high else f"{show(low)}–{show(high)}",
+               "target": target_text(target), "unit": target.plan.unit.name}  # fmt: skip
+    if low < bottom:
+        difference = low - bottom
+        message = _(
+            "The allocations to the units below add up to %(allocated)s, not to the target "
+            "of %(unit)s (%(target)s): %(difference)s short."
+        )
+    elif high > top:
+        difference = high - top
+        message = _(
+            "The allocations to the units below add up to %(allocated)s, more than the target "
+            "of %(unit)s (%(target)s): %(difference)s over."
+        )
+    else:
+        return None
+    message %= {**amounts, "difference": show(abs(difference))}
+    return {"code": "allocation_does_not_add_up", "message": message,
+            "allocated": low, "target": target.value, "difference": difference}  # fmt: skip
+
+
+# Writing ----------------------------------------------------------------------------------
+
+
+def _require(user, unit: OrgUnit) -> None:
+    if not can_set_plan(user, unit):
+        raise PlanError(FORBIDDEN, _("You may not set the plan of %(unit)s.") % {"unit": unit})
+
+
+def _number(value, name: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise PlanError("not_a_number", _("Enter a number."), name) from None
+    if not number.is_finite():
+        raise PlanError("not_a_number", _("Enter a number."), name)
+    if number < 0:
+        raise PlanError("negative", _("A target cannot be negative."), name)
+    return number
+
+
+def _values(value, value_max) -> tuple[Decimal, Decimal | None]:
+    low = _number(value, "value")
+    high = None if value_max in (None, "") else _number(value_max, "value_max")
+    if high is not None and high < low:
+        raise PlanError(
+            "range_reversed", _("The upper bound is below the lower bound."), "value_max"
+        )
+    return low, (None if high == low else high)
+
+
+def _metric(user, code: str) -> Metric:
+    metric = metrics.find(code or "")
+    if metric is None:
+        raise PlanError("unknown_metric", _("No data element or indicator has this code."),
+                        "metric")  # fmt: skip
+    if metric.sensitive and not user.can_access_sensitive:
+        raise PlanError(FORBIDDEN, _("This figure needs the sensitive-programme permission."),
+                        "metric")  # fmt: skip
+    return metric
+
+
+def plan_of(unit: OrgUnit, year: int, user=None) -> Plan:
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise PlanError("bad_year", _("Not a plan year."), "year")
+    plan, _created = Plan.objects.get_or_create(
+        unit=unit, year=year, defaults={"ou_path": unit.path, "created_by": user}
+    )
+    return plan
+
+
+def _is_current(target: Target) -> bool:
+    return not Target.objects.filter(
+        plan=target.plan_id, metric=target.metric, revision__gt=target.revision
+    ).exists()
+
+
+@transaction.atomic
+def set_target(user, unit: OrgUnit, year: int, metric: str, value, value_max=None,
+               direction: str = "") -> Target:  # fmt: skip
+    """A new target in the unit's plan for the year (the plan is created if needed)."""
+    _require(user, unit)
+    found = _metric(user, metric)
+    low, high = _values(value, value_max)
+    if direction and direction not in Target.Direction.values:
+        raise PlanError("bad_direction", _("A target is a floor or a ceiling."), "direction")
+    plan = plan_of(unit, year, user)
+    if plan.targets.filter(metric=found.code).exists():
+        raise PlanError(
+            "already_set",
+            _("The plan already has this target; revise it, giving the reason."),
+            "metric",
+        )
+    return Target.objects.create(
+        plan=plan, metric=found.code, value=low, value_max=high,
+        direction=direction or found.default_direction, created_by=user,
+    )  # fmt: skip
+
+
+def _next(target: Target, low, high, reason: str, user, allocated_from=None) -> Target:
+    return Target.objects.create(
+        plan=target.plan, metric=target.metric, value=low, value_max=high,
+        direction=target.direction, revision=target.revision + 1, reason=reason,
+        allocated_from=allocated_from or target.allocated_from, created_by=user,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def revise(user, target: Target, value, value_max=None, reason: str = "") -> Target:
+    """A mid-year revision: a new row with the next revision number; the original stays."""
+    _require(user, target.plan.unit)
+    if target.allocated_from_id and not can_set_plan(user, target.allocated_from.plan.unit):
+        raise PlanError(
+            FORBIDDEN,
+            _("This target was allocated by %(unit)s; only that level revises it.")
+            % {"unit": target.allocated_from.plan.unit},
+        )
+    if not _is_current(target):
+        raise PlanError("not_current", _("This target has been revised since; reload the plan."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise PlanError("reason_required", _("Give the reason for the revision."), "reason")
+    low, high = _values(value, value_max)
+    return _next(target, low, high, reason[:300], user)
+
+
+@transaction.atomic
+def allocate(user, target: Target, shares: list[Share], reason: str = "") -> Allocation:
+    """Give each child unit its share of the target: a new target in the child's plan, or a
+    revision of the one it has when the value changes. Returns the allocation with its add-up
+    warning (never a refusal)."""
+    parent = target.plan.unit
+    _require(user, parent)
+    if not _is_current(target):
+        raise PlanError("not_current", _("This target has been revised since; reload the plan."))
+    children = {c.pk for c in child_units(parent)}
+    for share in shares:
+        if share.unit.pk not in children:
+            raise PlanError(
+                "not_a_child_unit",
+                _("%(unit)s is not a unit directly below %(parent)s.")
+                % {"unit": share.unit, "parent": parent},
+                "allocations",
+            )
+    reason = (reason or "").strip()[:300] or (
+        _("Allocation changed by %(unit)s") % {"unit": parent}
+    )
+    for share in shares:
+        low, high = _values(share.value, share.value_max)
+        plan = plan_of(share.unit, target.plan.year, user)
+        mine = latest(plan.targets.filter(metric=target.metric)).get(target.metric)
+        if mine is None:
+            Target.objects.create(
+                plan=plan, metric=target.metric, value=low, value_max=high,
+                direction=target.direction, allocated_from=target, created_by=user,
+            )  # fmt: skip
+        elif (mine.value, mine.value_max) != (low, high) or not mine.allocated_from_id:
+            _next(mine, low, high, reason, user, allocated_from=target)
+    return allocation(target)
