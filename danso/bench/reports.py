@@ -40,15 +40,29 @@ res AS (
   WHERE counted_from <= DATE '{end}' AND start <= DATE '{end}'
     AND (r."end" IS NULL OR r."end" > DATE '{end}')
   GROUP BY v.commune),
-mw AS (
-  SELECT v.commune, count(*) AS married_women_15_49, count(ms.person_id) AS users
+spouse_links AS (
+  SELECT id, occurred_on, person_id AS person, other_person_id AS partner
+  FROM '{d}/events.parquet'
+  WHERE kind IN ('marriage', 'registration', 'move_in') AND other_person_id IS NOT NULL
+    AND is_accepted AND NOT is_superseded AND occurred_on <= DATE '{end}'),
+spouse AS (  -- each person's latest spouse link, from either side
+  SELECT person, partner FROM (
+    SELECT id, occurred_on, person, partner FROM spouse_links
+    UNION ALL SELECT id, occurred_on, partner, person FROM spouse_links)
+  QUALIFY row_number() OVER (PARTITION BY person ORDER BY occurred_on DESC, id DESC) = 1),
+using_method AS (
+  SELECT DISTINCT person_id FROM '{d}/method.parquet'
+  WHERE start <= DATE '{end}' AND ("end" IS NULL OR "end" > DATE '{end}')),
+mw AS (  -- a couple uses a method if the wife or her husband does
+  SELECT v.commune, count(*) AS married_women_15_49,
+    count(*) FILTER (WHERE ms.person_id IS NOT NULL OR hs.person_id IS NOT NULL) AS users
   FROM '{d}/residence.parquet' r JOIN v USING (village_id)
   JOIN (SELECT DISTINCT person_id FROM '{d}/marital.parquet'
         WHERE status = '2' AND start <= DATE '{end}'
           AND ("end" IS NULL OR "end" > DATE '{end}')) m USING (person_id)
-  LEFT JOIN (SELECT DISTINCT person_id FROM '{d}/method.parquet'
-             WHERE start <= DATE '{end}' AND ("end" IS NULL OR "end" > DATE '{end}')) ms
-    USING (person_id)
+  LEFT JOIN using_method ms USING (person_id)
+  LEFT JOIN spouse s ON s.person = r.person_id
+  LEFT JOIN using_method hs ON hs.person_id = s.partner
   WHERE r.sex = '2' AND r.counted_from <= DATE '{end}' AND r.start <= DATE '{end}'
     AND (r."end" IS NULL OR r."end" > DATE '{end}')
     AND r.date_of_birth <= DATE '{born_15}' AND r.date_of_birth > DATE '{born_50}'
@@ -65,6 +79,7 @@ TYPES = {
     "sex": "VARCHAR", "status": "VARCHAR", "method": "VARCHAR", "kind": "VARCHAR",
     "birth_order": "INTEGER", "village_id": "BIGINT", "person_id": "BIGINT",
     "household_id": "BIGINT", "id": "BIGINT", "parent_id": "BIGINT",
+    "other_person_id": "BIGINT",
 }  # fmt: skip
 CHECKED = ["births", "births_male", "births_order3plus", "deaths", "moved_in", "moved_out",
            "new_users", "residents", "households", "married_women_15_49", "users"]  # fmt: skip
@@ -140,8 +155,9 @@ def run(province_uid: str, print_=print) -> dict:
         duck,
     )
     for table, name, exported in [
-        ("register_event", "events", ["village_id", "kind", "sex", "birth_order",
-                                      "occurred_on", "is_accepted", "is_superseded"]),
+        ("register_event", "events", ["id", "person_id", "other_person_id", "village_id",
+                                      "kind", "sex", "birth_order", "occurred_on",
+                                      "is_accepted", "is_superseded"]),
         ("register_residence", "residence", ["person_id", "household_id", "village_id", "sex",
                                              "date_of_birth", "start", '"end"', "counted_from"]),
         ("register_maritalspell", "marital", ["person_id", "status", "start", '"end"']),
