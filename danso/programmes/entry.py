@@ -182,8 +182,8 @@ def save(user, data_set: DataSet, unit: OrgUnit, period: Period, typed: dict,
          comments: dict | None = None, source: str = DataValue.Source.ENTRY) -> dict:  # fmt: skip
     """Save typed cells {(element code, option combo code): text}: all or nothing.
 
-    Raises EntryError for the whole form (scope, period, lock) and returns {key: message} for
-    refused cells (then nothing is saved); returns {} when saved."""
+    Raises EntryError for the whole form (scope, period, lock) and returns {key: EntryError}
+    for refused cells (then nothing is saved); returns {} when saved."""
     if not can_enter(user, data_set, unit):
         raise EntryError("forbidden", _("You may not enter this data set for this unit."))
     check_period(data_set, period)
@@ -195,12 +195,14 @@ def save(user, data_set: DataSet, unit: OrgUnit, period: Period, typed: dict,
     parsed, errors = {}, {}
     for key, raw in typed.items():
         if key not in allowed:
-            errors[key] = _("This cell is not typed in (unknown or fed by activities).")
+            errors[key] = EntryError(
+                "not_typed_in", _("This cell is not typed in (unknown or fed by activities).")
+            )
             continue
         try:
             parsed[key] = parse_value(allowed[key][0], raw)
         except EntryError as err:
-            errors[key] = err.message
+            errors[key] = err
     if errors:
         return errors
     with transaction.atomic():

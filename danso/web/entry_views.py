@@ -67,7 +67,8 @@ def data_entry(request, code, uid, period_id):
             messages.success(request, _("Figures saved."))
             return redirect(data_set.entry_url(uid, period.id))
         messages.error(request, _("Nothing was saved: correct the cells marked below."))
-    form = entry.build_form(data_set, unit, period, typed, errors)
+    messages_by_cell = {key: err.message for key, err in (errors or {}).items()}
+    form = entry.build_form(data_set, unit, period, typed, messages_by_cell)
     submissions = Submission.objects.filter(
         form_code=data_set.code, unit=unit, period=period.id
     ).order_by("-version")

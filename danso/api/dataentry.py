@@ -1,0 +1,181 @@
+"""The data entry form of a data set for a unit and period, as a phone or another system uses it:
+read the form (values, computed cells, flags, broken rules, indicators, lock), save cells all or
+nothing, submit. Bulk exchange goes through /dataValueSets."""
+
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from danso.accounts.scope import get_visible_unit_or_404
+from danso.programmes import entry
+from danso.programmes.models import DataValue
+from danso.statistics import cycle
+from danso.statistics.periods import Period, PeriodError
+
+router = Router(tags=["data entry"])
+
+
+class CellOut(Schema):
+    categoryOptionCombo: str
+    name: str
+    value: float | None
+    comment: str
+    flag: str
+
+
+class RowOut(Schema):
+    dataElement: str
+    name: str
+    unit: str
+    fed: bool
+    cells: list[CellOut]
+
+
+class SectionOut(Schema):
+    name: str
+    rows: list[RowOut]
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    unit: str
+    numerator: float
+    denominator: float
+    value: float | None
+
+
+class RuleOut(Schema):
+    code: str
+    message: str
+
+
+class FormOut(Schema):
+    dataSet: str
+    orgUnit: str
+    period: str
+    locked: bool
+    canEnter: bool
+    sections: list[SectionOut]
+    violations: list[RuleOut]
+    indicators: list[IndicatorOut]
+
+
+class CellIn(Schema):
+    dataElement: str
+    categoryOptionCombo: str = "default"
+    value: str | None = None  # blank or null removes the value
+    comment: str = ""
+
+
+class ValuesIn(Schema):
+    values: list[CellIn]
+
+
+class CellErrorOut(Schema):
+    dataElement: str
+    categoryOptionCombo: str
+    code: str
+    message: str
+
+
+class ErrorsOut(Schema):
+    code: str
+    message: str
+    errors: list[CellErrorOut] = []
+
+
+class SubmissionOut(Schema):
+    version: int
+    status: str
+    is_late: bool
+
+
+def _context(request, data_set: str, ou: str, pe: str):
+    user = request.auth
+    found = entry.data_sets_for(user).filter(code=data_set).first()
+    unit = get_visible_unit_or_404(user, ou)
+    if found is None or not found.is_assigned_to(unit) or not entry.can_view(user, found, unit):
+        raise HttpError(404, "Not found")
+    try:
+        period = Period.parse(pe)
+        entry.check_period(found, period)
+    except PeriodError as err:
+        raise HttpError(400, str(err)) from None
+    except entry.EntryError as err:
+        raise HttpError(400, f"{err.code}: {err.message}") from None
+    return found, unit, period
+
+
+def _form_out(user, data_set, unit, period) -> dict:
+    form = entry.build_form(data_set, unit, period)
+    sections = [
+        {"name": name, "rows": [
+            {"dataElement": row.element.code, "name": row.element.name, "unit": row.element.unit,
+             "fed": row.fed, "cells": [
+                 {"categoryOptionCombo": c.option_combo.code, "name": c.option_combo.name,
+                  "value": None if c.value is None else float(c.value), "comment": c.comment,
+                  "flag": c.flag} for c in row.cells]}
+            for row in rows]}
+        for name, rows in form.sections
+    ]  # fmt: skip
+    indicators = [
+        {"code": iv.indicator.code, "name": iv.indicator.name, "unit": iv.indicator.unit,
+         "numerator": float(iv.numerator), "denominator": float(iv.denominator),
+         "value": None if iv.value is None else float(iv.value)} for iv in form.indicators
+    ]  # fmt: skip
+    return {
+        "dataSet": data_set.code, "orgUnit": unit.uid, "period": period.id,
+        "locked": form.locked, "canEnter": entry.can_enter(user, data_set, unit),
+        "sections": sections, "indicators": indicators,
+        "violations": [{"code": v.rule.code, "message": v.message} for v in form.violations],
+    }  # fmt: skip
+
+
+@router.get("/dataEntry/{data_set}/{ou}/{pe}", response=FormOut)
+def entry_form(request, data_set: str, ou: str, pe: str):
+    """The form with stored values, cells fed by activities (`fed`: never typed in), flags
+    (expected range, outlier), broken validation rules and indicators."""
+    found, unit, period = _context(request, data_set, ou, pe)
+    return _form_out(request.auth, found, unit, period)
+
+
+@router.post(
+    "/dataEntry/{data_set}/{ou}/{pe}",
+    response={200: FormOut, 403: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut},
+)
+def save_values(request, data_set: str, ou: str, pe: str, payload: ValuesIn):
+    """Save cells all or nothing. Values are strings as typed ("5.838", "90,6") or plain
+    numbers ("5838"); 422 lists every refused cell and saves nothing; 409 when approved."""
+    found, unit, period = _context(request, data_set, ou, pe)
+    typed = {(c.dataElement, c.categoryOptionCombo): c.value or "" for c in payload.values}
+    comments = {(c.dataElement, c.categoryOptionCombo): c.comment for c in payload.values}
+    try:
+        errors = entry.save(
+            request.auth, found, unit, period, typed, comments, DataValue.Source.API
+        )
+    except entry.EntryError as err:
+        status = 409 if err.code == "locked" else 403
+        return Status(status, {"code": err.code, "message": err.message})
+    if errors:
+        cells = [{"dataElement": de, "categoryOptionCombo": coc, "code": e.code,
+                  "message": e.message} for (de, coc), e in errors.items()]  # fmt: skip
+        return Status(
+            422, {"code": "invalid_values", "message": "Nothing was saved.", "errors": cells}
+        )
+    return Status(200, _form_out(request.auth, found, unit, period))
+
+
+@router.post(
+    "/dataEntry/{data_set}/{ou}/{pe}/submit",
+    response={201: SubmissionOut, 403: ErrorsOut, 409: ErrorsOut},  # fmt: skip
+)
+def submit(request, data_set: str, ou: str, pe: str):
+    """Submit the period's figures to the level above (a new frozen version)."""
+    found, unit, period = _context(request, data_set, ou, pe)
+    if not found.can_submit(request.auth, unit):
+        return Status(403, {"code": "forbidden", "message": "You may not submit this data set."})
+    try:
+        submission = cycle.submit(found.code, unit, period, request.auth)
+    except cycle.CycleError as err:
+        return Status(409, {"code": err.code, "message": err.message})
+    return Status(201, submission)
