@@ -15,7 +15,7 @@ stable code. The default disaggregation is accepted as `default` or as DHIS2's o
 """
 
 from collections import defaultdict
-from contextlib import nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -379,12 +379,25 @@ def _write(placed: list[Placed], summary, user, source, dry_run, report) -> None
             period__in={p.period.id for p in placed},
         )
     }
-    # Audit entries name the importer; a web request or API call has already said who it is.
-    actor = nullcontext() if auditlog_value.get(None) else set_actor(user)
-    with actor, transaction.atomic():
+    with _audited_as(user), transaction.atomic():
         for done, p in enumerate(placed, start=1):
             _write_one(p, stored.get(p.key), summary, user, source, dry_run)
             report(done)
+
+
+@contextmanager
+def _audited_as(user):
+    """Audit entries name the importer, also from the command line or a background job. The
+    request's own audit context (with the caller's address) is kept and put back after."""
+    previous = auditlog_value.get(None) or {}
+    address = {"remote_addr": previous.get("remote_addr"),
+               "remote_port": previous.get("remote_port")}  # fmt: skip
+    try:
+        with set_actor(user, **address):
+            yield
+    finally:
+        if previous:
+            auditlog_value.set(previous)
 
 
 def _write_one(p: Placed, current: DataValue | None, summary, user, source, dry_run) -> None:

@@ -14,7 +14,7 @@ class ImportJob(models.Model):
         REJECTED = "rejected", _("Rejected")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(max_length=20)  # households, persons, events
+    kind = models.CharField(max_length=20)  # households, persons, events, datavalues
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
     ou_path = models.CharField(max_length=255, db_index=True)
     file_name = models.CharField(max_length=200)
@@ -25,6 +25,9 @@ class ImportJob(models.Model):
     done = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
+    # Aggregate data values (DHIS2 files): the import's options and its import summary.
+    options = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(null=True, blank=True)
     message = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+")  # fmt: skip

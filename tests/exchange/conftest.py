@@ -41,7 +41,8 @@ def stored(world):
     follow-up flag, two units, two kinds of period."""
     a = world["a"]
     officer = a["user"]
-    put("XA_FREE_CONTRACEPTIVES_POOR", "default", a["commune"], "2025Q3", "14", user=officer)
+    put("XA_FREE_CONTRACEPTIVES_POOR", "POOR", a["commune"], "2025Q3", "14", user=officer)
+    put("XA_FREE_CONTRACEPTIVES_POOR", "NEAR_POOR", a["commune"], "2025Q3", "6", user=officer)
     put("XA_CLUBS_ACTIVE", "default", a["commune"], "2025Q3", "3", "có 1 CLB mới", user=officer)
     put("KCN_WORKERS_SERVED", "FEMALE_KINH", a["zone"], "2025Q3", "120", user=officer)
     put("KCN_WORKERS_SERVED", "FEMALE_ETHNIC_MINORITY", a["zone"], "2025Q3", "35",

@@ -65,7 +65,7 @@ def test_post_each_content_type_round_trips(stored, bearer, suffix, content_type
     assert answer.status_code == 200, answer.content
     summary = answer.json()
     assert summary["status"] == "SUCCESS"
-    assert summary["importCount"] == {"imported": 5, "updated": 0, "ignored": 0, "deleted": 0}
+    assert summary["importCount"] == {"imported": 6, "updated": 0, "ignored": 0, "deleted": 0}
     assert snapshot(with_followup=suffix != "adx") == [
         v for v in before if v[0].startswith(("XA_", "KCN_"))
     ]
