@@ -47,6 +47,14 @@ urlpatterns += [
     path("xuat-so-a0/<str:uid>/", xv.register_export, name="register_export"),
 ]
 
+from . import dhis2_views  # noqa: E402
+
+urlpatterns += [
+    path("trao-doi-dhis2/", dhis2_views.datavalues, name="datavalues"),
+    path("trao-doi-dhis2/xuat/", dhis2_views.datavalues_export, name="datavalues_export"),
+    path("trao-doi-dhis2/nhap/<int:pk>/", dhis2_views.datavalues_job, name="datavalues_job"),
+]
+
 from . import report_views  # noqa: E402
 
 urlpatterns += [
