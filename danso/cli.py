@@ -183,22 +183,42 @@ def serve(
 
 @app.command("import")
 def import_file(
-    kind: str = typer.Argument(..., help="households, persons or events"),
-    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or XLSX file"),
-    unit: str = typer.Option(..., help="identifier of the commune or village, e.g. C24211"),
+    kind: str = typer.Argument(..., help="households, persons, events, or datavalues (DHIS2)"),
+    path: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="CSV or XLSX file; for datavalues DHIS2 JSON, CSV or ADX",
+    ),
+    unit: str = typer.Option("", help="register files: the commune or village, e.g. C24211"),
     user: str = typer.Option(..., help="username the import is recorded as"),
     accept: bool = typer.Option(False, help="accept the changes at once (officers)"),
+    file_format: str = typer.Option(
+        "", "--format", help="datavalues: json, csv or adx (default: by name)"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="datavalues: check, change nothing"),
+    import_valid: bool = typer.Option(
+        False, "--import-valid", help="datavalues: import the valid values, list the rest"
+    ),
+    id_scheme: str = typer.Option("code", "--id-scheme", help="datavalues: code or uid"),
 ) -> None:
-    """Import a register file, all or nothing, reporting every rejected row."""
+    """Import a register file, all or nothing, reporting every rejected row; or aggregate
+    data values from a DHIS2 file (dataValueSets JSON or CSV, ADX), the same way."""
     _setup_django()
     _migrate()
+    if kind == "datavalues":
+        options = {"dry_run": dry_run, "import_valid": import_valid, "id_scheme": id_scheme}
+        _import_data_values(path, user, file_format, options)
+        return
     from danso.accounts.models import User
     from danso.accounts.scope import can_record, can_review, get_visible_unit_or_404
     from danso.exchange.jobs import run_job
     from danso.exchange.models import ImportJob
 
     if kind not in ("households", "persons", "events"):
-        raise typer.BadParameter("households, persons or events", param_hint="KIND")
+        raise typer.BadParameter("households, persons, events or datavalues", param_hint="KIND")
+    if not unit:
+        raise typer.BadParameter("the commune or village to import into", param_hint="--unit")
     account = User.objects.get(username=user)
     target = get_visible_unit_or_404(account, unit)
     if not can_record(account, target.path) or (accept and not can_review(account, target.path)):
@@ -217,6 +237,75 @@ def import_file(
     for error in job.errors:
         console.print(f"  row {error['index']}, column {error['field']}: {error['message']}")
     raise typer.Exit(1)
+
+
+def _import_data_values(path: Path, username: str, file_format: str, options: dict) -> None:
+    from danso.accounts.models import User
+    from danso.exchange.dhis2_formats import FORMATS, format_of
+    from danso.exchange.dhis2_import import import_data_values
+
+    fmt = file_format or format_of(path.name)
+    if fmt not in FORMATS:
+        raise typer.BadParameter("json, csv or adx", param_hint="--format")
+    account = User.objects.get(username=username)
+    if not account.can_edit:
+        console.print(f"{username} may not import data")
+        raise typer.Exit(2)
+    with _progress() as progress:
+        task = progress.add_task(f"Importing {path.name}", total=None)
+        summary = import_data_values(
+            path.read_bytes(), fmt, account, **options,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )  # fmt: skip
+    console.print(
+        f"{summary.description} Imported {summary.imported:,}, updated {summary.updated:,}, "
+        f"ignored {summary.ignored:,}, deleted {summary.deleted:,} of {summary.total:,} values."
+    )
+    for c in summary.conflicts:
+        where = f"line {c.line}" if c.line else f"value {c.index}"
+        console.print(f"  {where}, {c.field} {c.object}: {c.message}", markup=False)
+    if summary.status == "ERROR":
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    kind: str = typer.Argument(..., help="datavalues: aggregate data in DHIS2's formats"),
+    data_set: list[str] = typer.Option([], "--data-set", help="data set code (repeatable)"),
+    data_element: list[str] = typer.Option([], "--data-element", help="element (repeatable)"),
+    period: list[str] = typer.Option(..., "--period", help="DHIS2 period, e.g. 2025Q3"),
+    unit: list[str] = typer.Option(..., "--unit", help="org unit, e.g. C24211 (repeatable)"),
+    children: bool = typer.Option(True, "--children/--no-children", help="with units below"),
+    file_format: str = typer.Option("json", "--format", help="json, csv or adx"),
+    include_activities: bool = typer.Option(
+        False, "--include-activities", help="add figures counted from activities"
+    ),
+    id_scheme: str = typer.Option("code", "--id-scheme", help="code or uid"),
+    user: str = typer.Option("", help="username whose area applies (default: everything)"),
+    output: Path = typer.Option(..., help="the file to write"),
+) -> None:
+    """Write aggregate data values as a DHIS2 dataValueSet (JSON, CSV) or ADX message."""
+    _setup_django()
+    from danso.accounts.models import User
+    from danso.exchange.dhis2_export import ExportError, ExportRequest, export_data_values
+    from danso.exchange.dhis2_formats import FORMATS, write
+
+    if kind != "datavalues":
+        raise typer.BadParameter("datavalues", param_hint="KIND")
+    if file_format not in FORMATS:
+        raise typer.BadParameter("json, csv or adx", param_hint="--format")
+    request = ExportRequest(
+        data_sets=data_set, data_elements=data_element, periods=period, org_units=unit,
+        children=children, include_activities=include_activities, id_scheme=id_scheme,
+    )  # fmt: skip
+    account = User.objects.get(username=user) if user else None
+    try:
+        records = export_data_values(account, request)
+    except ExportError as err:
+        console.print(str(err), markup=False)
+        raise typer.Exit(2) from err
+    output.write_bytes(write(file_format, records, data_set[0] if len(data_set) == 1 else ""))
+    console.print(f"Wrote {len(records):,} values to {output}")
 
 
 @app.command("export-register")
