@@ -9,8 +9,9 @@ Values fed by activities (DataElement.feed_*) are not stored but computed by
 programmes.aggregate. They are left out unless `include_activities` is set, because danso
 refuses them on import (they are never typed in): the export without them is the one that
 round-trips, the one with them is for a DHIS2 instance that keeps no activities. They are then
-computed per org unit from the activities that unit organised (DHIS2 adds units up itself),
-per period of their data set's period type, and marked with storedBy `danso:activities`.
+computed per org unit from the activities that unit organised (aggregate.values_by_path; DHIS2
+adds units up itself), per period of their data set's period type, and marked with storedBy
+`danso:activities`.
 """
 
 import datetime
@@ -19,11 +20,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from danso.accounts.scope import path_q, scope_paths, visible_units
+from danso.accounts.scope import path_in_scope, path_q, scope_paths, visible_units
 from danso.orgunits.models import OrgUnit
-from danso.programmes.aggregate import fed_values
+from danso.programmes.aggregate import values_by_path
 from danso.programmes.models import (
-    Activity,
     CategoryCombo,
     CategoryOptionCombo,
     DataElement,
@@ -207,45 +207,26 @@ def periods_within(kind: str, start: datetime.date, end: datetime.date) -> list[
 
 
 def _fed(user, names, elements, periods, start, end, units, children) -> list[Record]:
-    by_type = {}
-    for kind in {t for e in elements for t in names.period_types[e.pk]}:
-        if periods:
-            by_type[kind] = [p for p in periods if p.type == kind]
-        else:
-            by_type[kind] = periods_within(kind, start, end)
-    spans = [p for ps in by_type.values() for p in ps]
-    if not spans:
-        return []
-    # Where activities of these kinds were organised in the whole span, in the user's area.
-    kinds = {k for e in elements for k in e.feed_kinds}
-    organisers = set(
-        Activity.objects.filter(
-            kind__in=kinds,
-            start_date__range=(min(p.start for p in spans), max(p.end for p in spans)),
-        )
-        .filter(_in_area(user))
-        .values_list("ou_path", flat=True)
-        .distinct()
-    )
-    if children:
-        paths = [p for p in organisers if any(p.startswith(u.path) for u in units)]
-        targets = list(OrgUnit.objects.filter(path__in=paths).order_by("path"))
-    else:
-        targets = units
+    """Values of activity-fed elements for each unit that organised activities (the unit
+    asked for, or every unit below it with `children`), period by period of the period types
+    their data sets are reported for."""
     records = []
-    for unit in targets:
-        # aggregate.fed_values sums a whole subtree; a unit's own activities are its subtree's
-        # less its children's subtrees (only children below which something was organised).
-        below = {unit.path + p[len(unit.path) :].split("/", 1)[0] + "/"
-                 for p in organisers if p != unit.path and p.startswith(unit.path)}  # fmt: skip
-        for kind, kind_periods in by_type.items():
-            reported = [e for e in elements if kind in names.period_types[e.pk]]
-            for period in kind_periods:
-                values = fed_values(reported, unit.path, period.start, period.end)
-                for child in below:
-                    for key, n in fed_values(reported, child, period.start, period.end).items():
-                        values[key] -= n
-                records += _fed_records(names, reported, unit, period, values)
+    for kind in sorted({t for e in elements for t in names.period_types[e.pk]}):
+        reported = [e for e in elements if kind in names.period_types[e.pk]]
+        if periods:
+            kind_periods = [p for p in periods if p.type == kind]
+        else:
+            kind_periods = periods_within(kind, start, end)
+        for period in kind_periods:
+            found = {}  # organiser's path → its values
+            for root in units:
+                by_path = values_by_path(reported, root.path, period.start, period.end)
+                for path in by_path if children else [root.path]:
+                    if user is None or path_in_scope(user, path):
+                        found[path] = by_path.get(path, {})
+            organisers = OrgUnit.objects.filter(path__in=list(found)).order_by("path")
+            for unit in organisers:
+                records += _fed_records(names, reported, unit, period, found[unit.path])
     return records
 
 
