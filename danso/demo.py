@@ -13,6 +13,7 @@ from django.db import transaction
 from danso.accounts.models import Role, User
 from danso.orgunits.models import Level, OrgUnit, UnitType
 from danso.orgunits.services import create_organisation, create_village, legacy_communes_for
+from danso.programmes.demo import create_demo_programmes
 
 DEMO_PROVINCE = "P66"  # Tỉnh Đắk Lắk
 DEMO_COMMUNE_NAME = "Ea Súp"
@@ -99,4 +100,5 @@ def create_demo() -> list[DemoLogin]:
         if role in (Role.ADMIN, Role.PROVINCE):
             user.user_permissions.add(sensitive)
         created.append(DemoLogin(username, password, str(Role(role).label), unit.name))
+    create_demo_programmes(fpa, commune, villages)
     return created
