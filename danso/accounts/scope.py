@@ -76,6 +76,22 @@ def path_in_scope(user, path: str) -> bool:
     return any(path.startswith(p) for p in scope_paths(user))
 
 
+def can_open(user, unit: OrgUnit) -> bool:
+    """Whether the unit's page opens for the user (what get_visible_unit_or_404 lets through).
+    Pages show units the user cannot open (the parents of their unit, a village's old commune)
+    as plain text, never as a link to a 404."""
+    if path_in_scope(user, unit.path):
+        return True
+    return unit.is_legacy and visible_units(user).filter(pk=unit.pk).exists()
+
+
+def is_national_administrator(user) -> bool:
+    """Administrators whose scope is the whole country: they keep national lists (public
+    holidays, data elements and data sets)."""
+    administrator = getattr(user, "is_administrator", False)  # anonymous on the login page
+    return administrator and (user.is_superuser or path_in_scope(user, f"/{ROOT_UID}/"))
+
+
 def require_unit_editor(user, unit: OrgUnit) -> None:
     """Writes need an editing role and the unit inside the user's own subtree."""
     if not (user.can_manage_units and path_in_scope(user, unit.path)):
@@ -94,6 +110,17 @@ def scoped(user, queryset, field: str = "ou_path"):
     """Rows of a village-keyed table (households, persons, events, slips) in the user's scope."""
     paths = scope_paths(user)
     return queryset.filter(path_q(paths, field)) if paths else queryset.none()
+
+
+def in_commune_of(village: OrgUnit, queryset):
+    """Rows of a village-keyed table (households, persons) in the commune of `village`.
+
+    Wider than a collaborator's scope on purpose, and only for what a change in `village` may
+    name in another village of the same commune: the spouse, or the household someone moves
+    to. The caller has already checked that the user reaches `village`; never wider than the
+    commune.
+    """
+    return queryset.filter(village__parent_id=village.parent_id)
 
 
 def can_review(user, path: str) -> bool:
