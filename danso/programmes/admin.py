@@ -52,5 +52,4 @@ class ValidationRuleAdmin(NationalAdmin):
 class MinMaxAdmin(NationalAdmin):
     list_display = ["data_element", "option_combo", "org_unit", "minimum", "maximum"]
     list_filter = ["data_element"]
-    autocomplete_fields = ["data_element"]
-    raw_id_fields = ["org_unit"]
+    autocomplete_fields = ["data_element", "org_unit"]

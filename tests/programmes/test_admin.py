@@ -20,3 +20,8 @@ def test_national_administrators_set_expected_ranges(make_user, login):
     assert response.status_code == 302
     saved = MinMax.objects.get()
     assert (saved.data_element, saved.minimum, saved.maximum) == (element, Decimal(100), 8000)
+    # The unit is picked by searching, with or without diacritics.
+    found = national.get("/quan-tri/autocomplete/", {"term": "dak lak", "app_label": "programmes",
+                                                      "model_name": "minmax",
+                                                      "field_name": "org_unit"})  # fmt: skip
+    assert "Tỉnh Đắk Lắk" in [r["text"] for r in found.json()["results"]]
