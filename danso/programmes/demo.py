@@ -1,9 +1,10 @@
-"""Demo activities and a club (called from danso.demo), from the seed figures of domain.md.
+"""Demo figures, activities and a club (called from danso.demo), from the seeds of domain.md.
 
-The Family Planning Association of Đắk Lắk, 2023: 10 mobile service trips to communes of
-M'Đrắk, Ea Súp, Ea H'leo and Krông Búk districts (old map) serving 1,253 clients, and direct
-communication sessions reaching 487 people. The demo commune gets a club with members and
-sessions. Written straight to the tables (the data are trusted) and only once.
+The Family Planning Association of Đắk Lắk, 2023: its yearly figures (5,838 clients…), 10
+mobile service trips to communes of M'Đrắk, Ea Súp, Ea H'leo and Krông Búk districts (old map)
+serving 1,253 clients, and direct communication sessions reaching 487 people. The demo commune
+gets a club with members and sessions. Written straight to the tables (the data are trusted)
+and only once.
 """
 
 import datetime
@@ -12,14 +13,19 @@ from decimal import Decimal
 from django.db import transaction
 
 from danso.orgunits.models import Level, OrgUnit
+from danso.statistics.periods import Period
 
 from .models import (
     Activity,
     ActivityKind,
     ActivityParticipants,
     ActivityService,
+    CategoryCombo,
+    CategoryOptionCombo,
     Club,
     ClubMember,
+    DataElement,
+    DataValue,
     FundingSource,
     Service,
 )
@@ -117,8 +123,30 @@ def _commune_club(commune: OrgUnit, villages: list[OrgUnit]) -> None:
          cost=Decimal(5_000_000), funding_source=FundingSource.LOCAL)  # fmt: skip
 
 
+# What the association typed into its yearly data set for 2023 (the rest is fed by the
+# activities above: 10 trips, 1,253 clients in the community, 487 people reached).
+ASSOCIATION_FIGURES_2023 = {
+    "FPA_CLIENTS": 5838, "FPA_FP_CLINIC": 266, "FPA_SRH_COUNSEL_CLINIC": 1325,
+    "FPA_SRH_SERVICE_CLINIC": 1384, "FPA_SPECIAL_COUNSEL": 39,
+}  # fmt: skip
+
+
+def _association_figures_2023(fpa: OrgUnit) -> None:
+    period = Period.parse("2023")
+    if DataValue.objects.filter(org_unit=fpa, period=period.id).exists():
+        return
+    default = CategoryOptionCombo.objects.get(code=CategoryCombo.DEFAULT)
+    DataValue.objects.bulk_create(
+        DataValue(data_element=DataElement.objects.get(code=code), option_combo=default,
+                  org_unit=fpa, ou_path=fpa.path, period=period.id, period_start=period.start,
+                  period_end=period.end, value=Decimal(value))
+        for code, value in ASSOCIATION_FIGURES_2023.items()
+    )  # fmt: skip
+
+
 @transaction.atomic
 def create_demo_programmes(fpa: OrgUnit, commune: OrgUnit, villages: list[OrgUnit]) -> None:
     """Idempotent: each part is created only if it is missing."""
     _association_2023(fpa)
+    _association_figures_2023(fpa)
     _commune_club(commune, villages)

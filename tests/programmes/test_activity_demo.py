@@ -30,3 +30,27 @@ def test_the_association_2023_and_a_commune_club_once(db):
     assert club.members.count() == 6
     assert club.sessions.count() == 3
     assert club.organiser.level == "commune"
+
+
+def test_the_association_2023_form_holds_the_seed_figures(db):
+    """domain.md: 487 reached, 5,838 clients, 266 FP clients at the clinic, 1,253 served in
+    the community (the trips), 1,325 counselled and 1,384 served at the clinic, 39 special
+    counselling, 10 trips; 1,253 ÷ 10 = 125,3 clients per trip."""
+    from danso.programmes import entry
+    from danso.programmes.models import DataSet
+    from danso.statistics.periods import Period
+
+    create_demo()
+    fpa = OrgUnit.objects.get(uid="P66-HKHHGD")
+    form = entry.build_form(DataSet.objects.get(code="HKHHGD_NAM"), fpa, Period.parse("2023"))
+    totals_by_code = {r.element.code: sum(c.value or 0 for c in r.cells) for r in form.rows}
+    assert totals_by_code == {
+        "ACT_COMM_SESSIONS": 6, "ACT_COMM_REACHED": 487, "FPA_CLIENTS": 5838,
+        "FPA_FP_CLINIC": 266, "ACT_MOBILE_TRIPS": 10, "ACT_MOBILE_CLIENTS": 1253,
+        "FPA_SRH_COUNSEL_CLINIC": 1325, "FPA_SRH_SERVICE_CLINIC": 1384,
+        "FPA_SPECIAL_COUNSEL": 39,
+    }  # fmt: skip
+    assert form.violations == []
+    assert [(i.indicator.code, str(i.value)) for i in form.indicators] == [
+        ("ACT_CLIENTS_PER_TRIP", "125.3")
+    ]
