@@ -5,6 +5,7 @@ from danso.api.api import api
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
+    path("ngon-ngu/", include("django.conf.urls.i18n")),  # set_language: the language switch
     path("api/v1/", api.urls),
     path("", include("danso.web.urls")),
 ]
