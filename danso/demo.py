@@ -14,6 +14,7 @@ from danso.accounts.models import Role, User
 from danso.orgunits.models import Level, OrgUnit, UnitType
 from danso.orgunits.services import create_organisation, create_village, legacy_communes_for
 from danso.programmes.demo import create_demo_programmes
+from danso.programmes.plan_demo import create_plan_demo
 
 DEMO_PROVINCE = "P66"  # Tỉnh Đắk Lắk
 DEMO_COMMUNE_NAME = "Ea Súp"
@@ -100,5 +101,6 @@ def create_demo() -> list[DemoLogin]:
         if role in (Role.ADMIN, Role.PROVINCE):
             user.user_permissions.add(sensitive)
         created.append(DemoLogin(username, password, str(Role(role).label), unit.name))
+    create_plan_demo(User.objects.filter(username="tinh").first(), province, commune, fpa)
     create_demo_programmes(fpa, commune, villages)
     return created

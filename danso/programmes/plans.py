@@ -78,8 +78,13 @@ class Allocation:
     metric: Metric
     rows: list[tuple[OrgUnit, Target | None]]
     warning: dict | None = None
-    total: Decimal | None = None
+    total: Decimal | None = None  # counts and stocks: the allocations added up
+    total_max: Decimal | None = None  # … their upper bounds, when some are ranges
     others: list[OrgUnit] = field(default_factory=list)  # children with a target of their own
+
+    @property
+    def total_text(self) -> str:
+        return "" if self.total is None else range_text(self.total, self.total_max)
 
 
 def show(value: Decimal | float | None) -> str:
@@ -91,11 +96,13 @@ def show(value: Decimal | float | None) -> str:
                          force_grouping=True)  # fmt: skip
 
 
-def target_text(target: Target) -> str:
+def range_text(low, high=None) -> str:
     """10–12, or 20.000."""
-    if target.value_max is None:
-        return show(target.value)
-    return f"{show(target.value)}–{show(target.value_max)}"
+    return show(low) if high is None or high == low else f"{show(low)}–{show(high)}"
+
+
+def target_text(target: Target) -> str:
+    return range_text(target.value, target.value_max)
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -154,38 +161,47 @@ def allocation(target: Target) -> Allocation:
     result = Allocation(target, metric, rows)
     result.others = [c for c in children if c.pk in by_unit and c.pk not in allocated]
     if metric.additive and allocated:
-        result.total = sum((t.value for t in allocated.values()), Decimal(0))
+        result.total, result.total_max = _sums(list(allocated.values()))
         result.warning = add_up_warning(target, list(allocated.values()))
     return result
+
+
+def _sums(targets: list[Target]) -> tuple[Decimal, Decimal]:
+    """The targets' values added up, and their upper bounds (a value when there is none)."""
+    low = sum((t.value for t in targets), Decimal(0))
+    high = sum(((t.value_max if t.value_max is not None else t.value) for t in targets),
+               Decimal(0))  # fmt: skip
+    return low, high
 
 
 def add_up_warning(target: Target, shares: list[Target]) -> dict | None:
     """None when the children's targets add up to the parent's (lie within its range), else
     the difference: negative when short, positive when over."""
-    low = sum((s.value for s in shares), Decimal(0))
-    high = sum(((s.value_max if s.value_max is not None else s.value) for s in shares),
-               Decimal(0))  # fmt: skip
+    low, high = _sums(shares)
     bottom = target.value
     top = target.value_max if target.value_max is not None else target.value
-    amounts = {"allocated": show(low) if low == high else f"{show(low)}–{show(high)}",
-               "target": target_text(target), "unit": target.plan.unit.name}  # fmt: skip
+    amounts = {"allocated": range_text(low, high), "target": target_text(target),
+               "unit": target.plan.unit.name}  # fmt: skip
     if low < bottom:
         difference = low - bottom
+        short = _("%(difference)s short")
         message = _(
             "The allocations to the units below add up to %(allocated)s, not to the target "
             "of %(unit)s (%(target)s): %(difference)s short."
         )
     elif high > top:
         difference = high - top
+        short = _("%(difference)s over")
         message = _(
             "The allocations to the units below add up to %(allocated)s, more than the target "
             "of %(unit)s (%(target)s): %(difference)s over."
         )
     else:
         return None
-    message %= {**amounts, "difference": show(abs(difference))}
-    return {"code": "allocation_does_not_add_up", "message": message,
-            "allocated": low, "target": target.value, "difference": difference}  # fmt: skip
+    amounts["difference"] = show(abs(difference))
+    return {"code": "allocation_does_not_add_up", "message": message % amounts,
+            "short": short % amounts, "allocated": low, "target": target.value,
+            "difference": difference}  # fmt: skip
 
 
 # Writing ----------------------------------------------------------------------------------

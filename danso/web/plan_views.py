@@ -140,7 +140,9 @@ def target_allocate(request, pk):
                 if result.warning:
                     messages.warning(request, result.warning["message"])
                 return redirect("target_allocate", pk=target.pk)
-    fields = [(unit, t, form[f"u_{unit.uid}"]) for unit, t in result.rows]
+    # Units already allocated first: a province has a hundred communes to scroll through.
+    rows = sorted(result.rows, key=lambda row: row[1] is None)
+    fields = [(unit, t, form[f"u_{unit.uid}"]) for unit, t in rows]
     return render(request, "programmes/allocation.html", {
         "target": target, "unit": parent, "result": result, "form": form, "fields": fields,
         "can_edit": can_edit, "metric": result.metric,
