@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from danso.accounts.scope import (
     can_approve_report,
+    can_open,
     can_submit_report,
     get_visible_unit_or_404,
     home_unit,
@@ -90,7 +91,8 @@ def _cycle_context(user, form, unit, period) -> dict:
         "can_submit": can_submit_report(user, unit),
         "can_approve": can_approve_report(user, unit),
         "deadline": cycle.deadline(form, period),
-        "parent_uid": unit.parent.uid if unit.parent_id else "",
+        # Completeness of the level above when the user may open it, else of this unit.
+        "parent_uid": unit.parent.uid if unit.parent_id and can_open(user, unit.parent) else "",
     }
     if any(s.status == Submission.Status.APPROVED for s in submissions):
         context["late_changes"] = cycle.changes_after_approval(unit, period)

@@ -60,7 +60,7 @@ def _unit_page(request, unit: OrgUnit, is_home=False):
     context = {
         "unit": unit,
         "is_home": is_home,
-        "breadcrumb": [a for a in unit.ancestors() if path_in_scope(user, a.path)],
+        "breadcrumb": unit.ancestors(),  # those the user cannot open as plain text
         "admin_children": children.exclude(level__in=[Level.VILLAGE, Level.ORGANISATION]),
         "villages": children.filter(level=Level.VILLAGE),
         "organisations": children.filter(level=Level.ORGANISATION),
