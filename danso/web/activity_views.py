@@ -107,12 +107,15 @@ def place_search(request):
         places = domain.filter(Q(pk=organiser.pk) | Q(parent=organiser))
     else:
         places = domain.none()
-    places = places.select_related("parent").order_by("valid_to", "path")[:30]
+    places = list(places.select_related("parent").order_by("valid_to", "path")[:30])
     chosen = set(request.GET.getlist("places"))
     return render(
         request,
         "programmes/_place_results.html",
-        {"places": [p for p in places if p.uid not in chosen], "query": query},
+        {
+            "places": [p for p in places if p.uid not in chosen],
+            "nothing_found": query and not places,  # not when every match is already chosen
+        },
     )
 
 
@@ -190,6 +193,7 @@ def activity_edit(request, pk):
 def activity_detail(request, pk):
     activity = _scoped_activity(request, pk)
     participants = {(p.target_group, p.sex): p.count for p in activity.participants.all()}
+    services = list(activity.services.all())
     grid = [
         (label, participants.get((g, Sex.MALE), 0), participants.get((g, Sex.FEMALE), 0))
         for g, label in TargetGroup.choices
@@ -203,7 +207,8 @@ def activity_detail(request, pk):
             "grid": grid,
             "total_male": sum(row[1] for row in grid),
             "total_female": sum(row[2] for row in grid),
-            "services": activity.services.all(),
+            "services": services,
+            "total_clients": sum(s.clients for s in services),
             "places": activity.places.select_related("parent"),
             "attachments": activity.attachments.all(),
             "contributions": contributions(activity),
