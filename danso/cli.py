@@ -242,11 +242,13 @@ def import_file(
 def _import_data_values(path: Path, username: str, file_format: str, options: dict) -> None:
     from danso.accounts.models import User
     from danso.exchange.dhis2_formats import FORMATS, format_of
-    from danso.exchange.dhis2_import import import_data_values
+    from danso.exchange.dhis2_import import ID_SCHEMES, import_data_values
 
     fmt = file_format or format_of(path.name)
     if fmt not in FORMATS:
         raise typer.BadParameter("json, csv or adx", param_hint="--format")
+    if options["id_scheme"] not in ID_SCHEMES:
+        raise typer.BadParameter("code or uid", param_hint="--id-scheme")
     account = User.objects.get(username=username)
     if not account.can_edit:
         console.print(f"{username} may not import data")

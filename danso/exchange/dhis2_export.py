@@ -34,6 +34,7 @@ from danso.programmes.models import (
 from danso.statistics.periods import MONTHS, Period, PeriodError
 
 from .dhis2_formats import Record
+from .dhis2_import import ID_SCHEMES
 from .value_checks import display, is_sensitive
 
 ACTIVITIES_STORED_BY = "danso:activities"  # ":" is not allowed in a username: no one is so
@@ -76,6 +77,8 @@ class Names:
     def __init__(self, user, request: ExportRequest):
         if not (request.data_sets or request.data_elements):
             raise ExportError(_("Say which data sets or data elements to export."))
+        if request.id_scheme not in ID_SCHEMES:
+            raise ExportError(_("Unknown identifiers: %(ids)s.") % {"ids": request.id_scheme})
         self.scheme = request.id_scheme
         data_sets = _find(DataSet, request.data_sets, self.scheme)
         elements = {e.pk: e for e in _find(DataElement, request.data_elements, self.scheme)}

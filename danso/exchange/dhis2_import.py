@@ -324,6 +324,8 @@ def import_data_values(data: bytes, fmt: str, user, *, dry_run: bool = False,
     is called as values are placed and written (2 steps per value)."""
     if not user.can_edit:
         raise PermissionDenied("Viewers do not import data")
+    if id_scheme not in ID_SCHEMES:
+        raise ValueError(f"id_scheme is one of {ID_SCHEMES}")
     summary = ImportSummary(dry_run=dry_run)
     try:
         records = read(fmt, data)
