@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,6 +86,7 @@ EVENT_COLUMNS = [
     ("is_consanguineous", _("1 for a consanguineous marriage")),
     ("origin", _("moved from")),
     ("destination", _("moved to")),
+    ("to_village", _("move within the commune: village moved to (identifier or code)")),
     ("to_household_number", _("move within the commune: household number moved to")),
 ]
 CODED = {
@@ -132,14 +134,9 @@ def parse_code(value: str, column: str) -> str:
     """A code, or its label written out ("Nữ", "Ê-đê"): officials type either."""
     if not value:
         return ""
-    code_list = CODED[column]
-    if value in code_list.codes:
-        return value
-    if value.isdigit() and value.zfill(2) in code_list.codes:
-        return value.zfill(2)
-    by_label = {fold(label): code for code, label in code_list.codes.items()}
-    if fold(value) in by_label:
-        return by_label[fold(value)]
+    code = CODED[column].code_for(value)
+    if code is not None:
+        return code
     raise RowError(column, "invalid_code", _("Unknown code: %(value)s.") % {"value": value})
 
 
@@ -162,19 +159,32 @@ def _missing_columns(header, columns, required) -> list[Problem]:
 
 
 class Villages:
-    """Villages the importer may write to, found by uid or by code within the unit."""
+    """Villages the importer may write to, found by uid or by code within the unit (a code
+    that villages of several communes share must be written as the uid)."""
 
     def __init__(self, user, unit: OrgUnit):
         villages = OrgUnit.objects.filter(level=Level.VILLAGE, path__startswith=unit.path)
         villages = villages.filter(path_q(scope_paths(user)))
-        self.by_key = {}
+        self.by_key, self.shared_codes = {}, set()
         for village in villages:
             self.by_key[village.uid] = village
+            if village.code in self.by_key:
+                self.shared_codes.add(village.code)
             self.by_key.setdefault(village.code, village)
 
     def get(self, key: str) -> OrgUnit:
         if not key:
             raise RowError("village", "required", _("This field is required."))
+        if key in self.shared_codes:
+            raise RowError(
+                "village",
+                "ambiguous_village",
+                _(
+                    "Villages of several communes have the code %(key)s: write the village's "
+                    "identifier (e.g. C24211-01)."
+                )
+                % {"key": key},
+            )
         if key not in self.by_key:
             raise RowError(
                 "village",
@@ -471,18 +481,8 @@ def _event_change(row: dict, villages: Villages) -> tuple[Change, OrgUnit]:
     if occurred is None:
         raise RowError("occurred_on", "required", _("This field is required."))
     data = {k: row[k] for k in ("origin", "destination") if row.get(k)}
-    if row.get("to_household_number"):
-        target = Household.objects.filter(
-            village__parent=village.parent_id, number=row["to_household_number"]
-        ).first()
-        if target is None:
-            raise RowError(
-                "to_household_number",
-                "unknown_household",
-                _("No household %(number)s in this village.")
-                % {"number": row["to_household_number"]},
-            )
-        data["to_household"] = target.pk
+    if kind == EventKind.MOVE_WITHIN:
+        data["to_household"] = _target_household(row, village).pk
     entering = kind in (EventKind.BIRTH, EventKind.MOVE_IN, EventKind.REGISTRATION)
     change = Change(
         kind=kind,
@@ -501,6 +501,52 @@ def _event_change(row: dict, villages: Villages) -> tuple[Change, OrgUnit]:
     if not entering and change.person is None:
         raise RowError("person", "required", _("This field is required."))
     return change, village
+
+
+def _target_household(row: dict, village: OrgUnit) -> Household:
+    """The household a person moves to within the commune: in `to_village`, any village of
+    the row's commune (never another commune's). A household number is unique only within its
+    village, so the village must be named: the importer never guesses one."""
+    number, key = row.get("to_household_number", "").strip(), row.get("to_village", "").strip()
+    if not number:
+        raise RowError("to_household_number", "required", _("This field is required."))
+    households = Household.objects.filter(village__parent=village.parent_id, number=number)
+    if not key:
+        names = sorted(households.values_list("village__name", flat=True))
+        if len(names) > 1:
+            raise RowError(
+                "to_village",
+                "ambiguous_household",
+                _(
+                    "Household %(number)s exists in several villages of the commune "
+                    "(%(villages)s): give the village moved to in to_village."
+                )
+                % {"number": number, "villages": ", ".join(names)},
+            )
+        raise RowError(
+            "to_village",
+            "required",
+            _(
+                "Give the village moved to in to_village: a household number is unique only "
+                "within its village."
+            ),
+        )
+    target_village = OrgUnit.objects.filter(
+        Q(uid=key) | Q(code=key), parent=village.parent_id, level=Level.VILLAGE
+    ).first()
+    if target_village is None:
+        raise RowError(
+            "to_village", "unknown_village", _("No village %(key)s in this commune.") % {"key": key}
+        )
+    target = households.filter(village=target_village).first()
+    if target is None:
+        raise RowError(
+            "to_household_number",
+            "unknown_household",
+            _("No household %(number)s in %(village)s.")
+            % {"number": number, "village": target_village.name},
+        )
+    return target
 
 
 def import_households(unit, file_rows, user=None, accept=False, today=None, progress=None):

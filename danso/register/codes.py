@@ -8,6 +8,8 @@ the General Statistics Office's lists where the circular refers to them.
 
 from dataclasses import dataclass
 
+from danso.text import fold
+
 
 @dataclass(frozen=True)
 class CodeList:
@@ -21,6 +23,16 @@ class CodeList:
 
     def label(self, code: str) -> str:
         return self.codes.get(code, code)
+
+    def code_for(self, value: str) -> str | None:
+        """The code of a value written as a code ("2", or "1" for "01") or as its label, with
+        or without diacritics ("Nữ", "e-de"): officials type either. None if it is neither."""
+        if value in self.codes:
+            return value
+        if value.isdigit() and value.zfill(2) in self.codes:
+            return value.zfill(2)
+        by_label = {fold(label): code for code, label in self.codes.items()}
+        return by_label.get(fold(value))
 
 
 SEX = CodeList("sex", {"1": "Nam", "2": "Nữ"}, provisional=False)
@@ -224,6 +236,16 @@ SCREENING_RESULT = CodeList(
     {"0": "Bình thường", "1": "Nguy cơ thấp", "2": "Nguy cơ cao", "9": "Không sàng lọc"},
 )
 
+# The coded fields of a person (Person, a registration's person data, a change of basic data).
+PERSON_CODE_LISTS = {
+    "sex": SEX,
+    "relationship": RELATIONSHIP,
+    "ethnicity": ETHNICITY,
+    "education": EDUCATION,
+    "marital_status": MARITAL_STATUS,
+    "residence_kind": RESIDENCE_KIND,
+}
+
 ALL_LISTS = [
     SEX,
     RELATIONSHIP,
@@ -241,3 +263,16 @@ ALL_LISTS = [
     PRENATAL_CONDITIONS,
     SCREENING_RESULT,
 ]
+
+BY_NAME = {code_list.name: code_list for code_list in ALL_LISTS}
+
+
+def markdown() -> str:
+    """Every code list as a Markdown table: the section "Code lists" of docs/register.md is
+    this text (a test compares them; paste this output there after changing a list)."""
+    parts = []
+    for code_list in ALL_LISTS:
+        note = " (provisional)" if code_list.provisional else ""
+        rows = "\n".join(f"| `{code}` | {label} |" for code, label in code_list.codes.items())
+        parts.append(f"### `{code_list.name}`{note}\n\n| code | label |\n|---|---|\n{rows}\n")
+    return "\n".join(parts)

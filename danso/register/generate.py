@@ -739,6 +739,7 @@ class Generator:
             marital_status=attrs.get("marital_status", sim.marital),
             residence_kind=codes.PRESENT,
             mother_id=sim.mother.id if sim.mother else None,
+            spouse_id=sim.spouse.id if sim.spouse else None,
             prior_live_births=attrs.get("prior_live_births", 0),
             died_on=history.died_on,
             left_on=history.left_on,

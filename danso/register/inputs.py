@@ -5,8 +5,10 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from danso.accounts.scope import in_commune_of, scoped
+
 from .models import Household, Person
-from .projection import PERSON_FIELDS
+from .projection import PERSON_FIELDS, SPOUSE_KINDS
 from .validation import Change, Problem
 
 
@@ -39,7 +41,9 @@ def _get(queryset, pk, name: str):
 
 
 def build_change(payload: dict, households, persons) -> Change:
-    """`households` and `persons` are querysets already limited to the caller's scope."""
+    """`households` and `persons` are querysets already limited to the caller's scope. The
+    spouse a change names and the household a person moves to are looked up in the commune
+    of the change's household instead: they may live in another village of it."""
     person_data = {
         k: v for k, v in (payload.get("person_data") or {}).items() if k in PERSON_FIELDS
     }
@@ -48,16 +52,21 @@ def build_change(payload: dict, households, persons) -> Change:
     household = _get(households, payload.get("household"), "household")
     if household is None:
         raise UnknownReference(Problem("household", "required", _("Choose the household.")))
+    kind = payload.get("kind", "")
     data = dict(payload.get("data") or {})
     if data.get("to_household") is not None:
-        data["to_household"] = _get(households, data["to_household"], "to_household").pk
+        commune_households = in_commune_of(household.village, Household.objects.all())
+        data["to_household"] = _get(commune_households, data["to_household"], "to_household").pk
+    others = persons
+    if kind in SPOUSE_KINDS:  # the other person is the spouse
+        others = in_commune_of(household.village, Person.objects.all())
     return Change(
-        kind=payload.get("kind", ""),
+        kind=kind,
         occurred_on=_date(payload.get("occurred_on"), "occurred_on"),
         household=household,
         person=_get(persons, payload.get("person"), "person"),
         person_data=person_data,
-        other_person=_get(persons, payload.get("other_person"), "other_person"),
+        other_person=_get(others, payload.get("other_person"), "other_person"),
         method=payload.get("method") or "",
         place=payload.get("place") or "",
         outcome=payload.get("outcome") or "",
@@ -68,8 +77,6 @@ def build_change(payload: dict, households, persons) -> Change:
 
 
 def scoped_sources(user):
-    from danso.accounts.scope import scoped
-
     return scoped(user, Household.objects.select_related("village")), scoped(
         user, Person.objects.all()
     )

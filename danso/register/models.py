@@ -284,6 +284,27 @@ class Event(Scoped):
         return codes.METHOD.label(self.method) if self.method else ""
 
     @property
+    def outcome_label(self) -> str:
+        return codes.PREGNANCY_OUTCOME.label(self.outcome) if self.outcome else ""
+
+    @property
+    def changes_shown(self) -> list[tuple[str, str, str]]:
+        """A change of basic data as (field, old value, new value), codes by their labels."""
+        shown = []
+        for name, (old, new) in self.data.get("changes", {}).items():
+            code_list = codes.PERSON_CODE_LISTS.get(name)
+            values = [code_list.label(v) if code_list and v else v or "" for v in (old, new)]
+            shown.append((Person._meta.get_field(name).verbose_name, *values))
+        return shown
+
+    @property
+    def to_household(self) -> Household | None:
+        """The household of a move within the commune."""
+        if not self.data.get("to_household"):
+            return None
+        return Household.objects.select_related("village").get(pk=self.data["to_household"])
+
+    @property
     def counts(self) -> bool:
         return self.is_accepted and not self.is_superseded
 

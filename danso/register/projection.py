@@ -75,6 +75,7 @@ class History:
     methods: list[Interval] = field(default_factory=list)
     died_on: datetime.date | None = None
     left_on: datetime.date | None = None
+    spouse_id: int | None = None  # the current spouse, when the register knows them
     live_births: int = 0  # births recorded in the register to this person as mother
 
     @staticmethod
@@ -110,9 +111,13 @@ class History:
                     counted_from=counted_from(day, arrived, intends, kind),
                 )
             )
-            self._switch(self.maritals, day, self.attrs.get("marital_status", codes.NEVER_MARRIED))
+            # Known from here on, so that a later marriage, once cancelled, leaves it behind.
+            self.attrs.setdefault("marital_status", codes.NEVER_MARRIED)
+            self._switch(self.maritals, day, self.attrs["marital_status"])
             if data.get("method"):  # a method already in use when the person is entered
                 self._switch(self.methods, day, data["method"])
+            if event.kind != EventKind.BIRTH and event.other_person_id:  # the spouse named
+                self.spouse_id = event.other_person_id
         elif event.kind in EXIT_KINDS:
             self._close(self.residences, day)
             self._close(self.methods, day)
@@ -139,13 +144,19 @@ class History:
         elif event.kind == EventKind.MARRIAGE:
             self.attrs["marital_status"] = codes.MARRIED
             self._switch(self.maritals, day, codes.MARRIED)
+            self.spouse_id = event.other_person_id
         elif event.kind == EventKind.DIVORCE:
             self.attrs["marital_status"] = codes.DIVORCED
             self._switch(self.maritals, day, codes.DIVORCED)
+            self.spouse_id = None
+        elif event.kind == "named_as_spouse":
+            self.spouse_id = event.other_person_id
         elif event.kind == "spouse_death":
             if self.attrs.get("marital_status") == codes.MARRIED:
                 self.attrs["marital_status"] = codes.WIDOWED
                 self._switch(self.maritals, day, codes.WIDOWED)
+            if self.spouse_id == event.other_person_id:
+                self.spouse_id = None
         elif event.kind == EventKind.METHOD_START:
             self._close(self.methods, day)
             self.methods.append(Interval(day, value=event.method))
@@ -188,6 +199,7 @@ class History:
             "marital_status": marital.value if marital else self.attrs.get("marital_status"),
             "method": method.value if method else None,
             "alive": self.died_on is None or self.died_on > day,
+            "spouse": self.spouse_id,
             "live_births": self.attrs.get("prior_live_births", 0) + self.live_births,
         }
 
@@ -200,8 +212,9 @@ def _date(value):
 
 @dataclass
 class Fact:
-    """A fact from someone else's events that changes this person (a spouse died, a child was
-    born to her), shaped like an event for `History.apply`."""
+    """A fact from someone else's events that changes this person (a spouse died or married
+    them, a child was born to her), shaped like an event for `History.apply`; `other_person_id`
+    is whoever the fact comes from."""
 
     kind: str
     occurred_on: datetime.date
@@ -210,6 +223,7 @@ class Fact:
     household_id: int | None = None
     method: str = ""
     is_accepted: bool = True
+    other_person_id: int | None = None
 
 
 SPOUSE_KINDS = [EventKind.MARRIAGE, EventKind.REGISTRATION, EventKind.MOVE_IN]
@@ -231,7 +245,9 @@ def spouses_of(person: Person) -> set[int]:
 def events_for(person: Person, *, accepted_only: bool, until: datetime.date | None = None):
     """The person's own events and the facts from others' events that change them, in order.
 
-    Two queries: everything that names the person, then the deaths of their spouses.
+    A marriage entered once, on one spouse's row, marries both: the other spouse gets it as a
+    fact, as they do an entry in the register that names them as the spouse. Two queries:
+    everything that names the person, then the deaths of their spouses.
     """
     rows = list(
         Event.objects.filter(Q(person=person) | Q(other_person=person), is_superseded=False)
@@ -243,11 +259,17 @@ def events_for(person: Person, *, accepted_only: bool, until: datetime.date | No
         for e in rows
         if e.kind == EventKind.BIRTH and e.other_person_id == person.pk
     ]
+    facts += [
+        Fact(e.kind if e.kind == EventKind.MARRIAGE else "named_as_spouse", e.occurred_on, e.pk,
+             is_accepted=e.is_accepted, other_person_id=e.person_id)
+        for e in rows
+        if e.kind in SPOUSE_KINDS and e.other_person_id == person.pk
+    ]  # fmt: skip
     if spouses:
         deaths = Event.objects.filter(kind=EventKind.DEATH, is_superseded=False,
                                       person__in=spouses)  # fmt: skip
-        facts += [Fact("spouse_death", e.occurred_on, e.pk, is_accepted=e.is_accepted)
-                  for e in deaths]  # fmt: skip
+        facts += [Fact("spouse_death", e.occurred_on, e.pk, is_accepted=e.is_accepted,
+                       other_person_id=e.person_id) for e in deaths]  # fmt: skip
     events = [e for e in own + facts if (e.is_accepted or not accepted_only)
               and (until is None or e.occurred_on <= until)]  # fmt: skip
     return sorted(events, key=lambda e: (e.occurred_on, e.pk))
@@ -276,6 +298,7 @@ def rebuild(person: Person) -> None:
         person.household = household
         person.place_in(household.village)
     person.died_on, person.left_on = everything.died_on, everything.left_on
+    person.spouse_id = everything.spouse_id
     accepted = replay([e for e in events if e.is_accepted])
     person.is_pending = not accepted.residences
     person.save()

@@ -102,12 +102,20 @@ def _state(person: Person | None, day: datetime.date) -> dict:
 
 
 def _state_for_checks(person: Person | None, change: Change) -> dict:
-    """The person's state before the change, and for a birth the mother's live births."""
+    """The person's state before the change, with the mother's live births for a birth and
+    the spouse's marital status for a marriage."""
     state = _state(person, change.occurred_on)
     if change.kind == EventKind.BIRTH and change.other_person:
         mother = _state(change.other_person, change.occurred_on)
         state["mother_live_births"] = mother["live_births"]
+    if change.kind == EventKind.MARRIAGE and change.other_person:
+        spouse = _state(change.other_person, change.occurred_on)
+        state["spouse_marital_status"] = spouse.get("marital_status")
     return state
+
+
+def _is_child_marriage(problems: list[Problem]) -> bool:
+    return any(p.code == "child_marriage" for p in problems)
 
 
 @transaction.atomic
@@ -175,7 +183,7 @@ def _write(slip, change: Change, warnings, user, state) -> Event:
         place=change.place,
         outcome=change.outcome,
         is_consanguineous=change.is_consanguineous,
-        is_child_marriage=any(w.code == "child_marriage" for w in warnings),
+        is_child_marriage=_is_child_marriage(warnings),
         data=_event_data(change),
     )
     event.place_in(household.village)
@@ -205,18 +213,23 @@ def _iso(value) -> str:
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
-def _rebuild_around(event: Event) -> None:
-    """Rebuild everyone an event touches: the person, the mother of a birth, the spouse of a
-    marriage, and the widowed spouse of a death. Events that change no state (screenings,
-    checks, pregnancies) leave projections and spells as they were."""
-    if event.kind not in CHANGES_STATE and not event.supersedes_id:
-        return
-    people = {event.person_id, event.other_person_id}
-    if event.kind == EventKind.DEATH:
-        people |= spouses_of(event.person)
+def _rebuild_around(*events: Event) -> None:
+    """Rebuild everyone the events touch: the person, the mother of a birth, the spouse of a
+    marriage, and the widowed spouse of a death (for a correction: of the old entry and of
+    the new one). Events that change no state (screenings, checks, pregnancies) leave
+    projections and spells as they were."""
+    people, households = set(), {}
+    for event in events:
+        if event.kind not in CHANGES_STATE and not event.supersedes_id:
+            continue
+        people |= {event.person_id, event.other_person_id}
+        if event.kind == EventKind.DEATH:
+            people |= spouses_of(event.person)
+        households[event.household_id] = event.household
     for person in Person.objects.filter(pk__in=[p for p in people if p]):
         rebuild(person)
-    _refresh_head(event.household)
+    for household in households.values():
+        _refresh_head(household)
 
 
 def _refresh_head(household: Household) -> None:
@@ -303,11 +316,8 @@ def correct(event: Event, change: Change | None, reason: str, user, today=None) 
         state = _state_for_checks(event.person, change)
         if change.kind not in ENTRY_KINDS:
             change.person = event.person
-        problems = [
-            p
-            for p in check(change, today or timezone.localdate(), state)
-            if p.severity == "error" and p.code != "duplicate_person"
-        ]
+        found = check(change, today or timezone.localdate(), state)
+        problems = [p for p in found if p.severity == "error" and p.code != "duplicate_person"]
         if problems:
             transaction.set_rollback(True)
             raise RegisterError(problems)
@@ -326,6 +336,7 @@ def correct(event: Event, change: Change | None, reason: str, user, today=None) 
             place=change.place,
             outcome=change.outcome,
             is_consanguineous=change.is_consanguineous,
+            is_child_marriage=_is_child_marriage(found),
             data=_event_data(change),
             birth_order=event.birth_order,
             age=event.age,
@@ -335,6 +346,6 @@ def correct(event: Event, change: Change | None, reason: str, user, today=None) 
     replacement.reason = reason.strip()
     replacement.is_accepted = event.is_accepted
     replacement.save()
-    _rebuild_around(event)
+    _rebuild_around(event, replacement)
     changed([event.village_id, replacement.village_id])
     return replacement

@@ -189,22 +189,26 @@ class Checker:
         if self.born and c.occurred_on < self.born:
             self.error("occurred_on", "before_birth", _("The date is before the date of birth."))
         getattr(self, f"check_{c.kind}", lambda: None)()
+        self.check_place_and_outcome()
         return self.problems
+
+    def check_place_and_outcome(self):
+        """Whatever the kind: a birth's place is a place of delivery, any other a service
+        place; only a pregnancy event has (and needs) an outcome."""
+        c = self.c
+        places = codes.PLACE_OF_DELIVERY if c.kind == EventKind.BIRTH else codes.SERVICE_PLACE
+        if c.place and c.place not in places.codes:
+            self.error("place", "invalid_code", _("Unknown code."))
+        needs_outcome = c.kind == EventKind.PREGNANCY
+        if (c.outcome or needs_outcome) and c.outcome not in codes.PREGNANCY_OUTCOME.codes:
+            self.error("outcome", "invalid_code", _("Choose what happened."))
 
     def check_new_person(self):
         p = self.c.person_data
         for name in ("full_name", "sex", "date_of_birth"):
             if not p.get(name):
                 self.error(f"person.{name}", "required", _("This field is required."))
-        if p.get("sex") and p["sex"] not in codes.SEX.codes:
-            self.error("person.sex", "invalid_code", _("Unknown code."))
-        for name, code_list in (
-            ("relationship", codes.RELATIONSHIP),
-            ("ethnicity", codes.ETHNICITY),
-            ("education", codes.EDUCATION),
-            ("marital_status", codes.MARITAL_STATUS),
-            ("residence_kind", codes.RESIDENCE_KIND),
-        ):
+        for name, code_list in codes.PERSON_CODE_LISTS.items():
             if p.get(name) and p[name] not in code_list.codes:
                 self.error(f"person.{name}", "invalid_code", _("Unknown code."))
         born = self.born
@@ -271,8 +275,6 @@ class Checker:
                 "birth_order_inconsistent",
                 _("The register makes this the mother's child number %(n)s.") % {"n": expected},
             )
-        if self.c.place and self.c.place not in codes.PLACE_OF_DELIVERY.codes:
-            self.error("place", "invalid_code", _("Unknown code."))
 
     def check_registration(self):
         if self.c.data.get("method"):
@@ -299,8 +301,6 @@ class Checker:
 
     def check_pregnancy(self):
         self._must_be_woman()
-        if self.c.outcome not in codes.PREGNANCY_OUTCOME.codes:
-            self.error("outcome", "invalid_code", _("Choose what happened."))
 
     def check_prenatal_screening(self):
         self._must_be_woman()
@@ -322,18 +322,36 @@ class Checker:
             self.error("person", "not_elderly", _("The person is not yet 60."))
 
     def check_marriage(self):
+        """A marriage entered once marries both spouses (see projection.events_for), so both
+        are checked; it is a child marriage if either is under the legal age."""
         if self.state.get("marital_status") == codes.MARRIED:
             self.error("person", "already_married", _("This person is already married."))
-        if self.born and self.sex in LEGAL_MARRIAGE_AGE:
-            if age_on(self.born, self.c.occurred_on) < LEGAL_MARRIAGE_AGE[self.sex]:
-                self.warn(
-                    "occurred_on",
-                    "child_marriage",
-                    _(
-                        "Married under the legal age (20 for men, 18 for women): recorded as a "
-                        "child marriage."
-                    ),
+        spouse, day = self.c.other_person, self.c.occurred_on
+        people = [(self.sex, self.born)]
+        if spouse is not None:
+            people.append((spouse.sex, spouse.date_of_birth))
+            if spouse.pk == self.c.person.pk:
+                self.error("other_person", "same_person", _("Choose the other spouse."))
+            elif spouse.died_on and spouse.died_on <= day:
+                self.error("other_person", "already_dead", _("The spouse died before this date."))
+            elif spouse.left_on and spouse.left_on <= day:
+                self.error(
+                    "other_person", "moved_out", _("The spouse had moved out of the commune.")
                 )
+            elif self.state.get("spouse_marital_status") == codes.MARRIED:
+                self.error("other_person", "already_married", _("The spouse is already married."))
+        if any(
+            born and sex in LEGAL_MARRIAGE_AGE and age_on(born, day) < LEGAL_MARRIAGE_AGE[sex]
+            for sex, born in people
+        ):
+            self.warn(
+                "occurred_on",
+                "child_marriage",
+                _(
+                    "Married under the legal age (20 for men, 18 for women): recorded as a "
+                    "child marriage."
+                ),
+            )
 
     def check_divorce(self):
         if self.state.get("marital_status") != codes.MARRIED:
@@ -373,6 +391,10 @@ class Checker:
             }:
                 self.error(f"changes.{name}", "invalid_field", _("This field cannot be changed."))
                 continue
+            code_list = codes.PERSON_CODE_LISTS.get(name)
+            blank_allowed = not pair[1] and Person._meta.get_field(name).blank
+            if code_list and pair[1] not in code_list.codes and not blank_allowed:
+                self.error(f"changes.{name}", "invalid_code", _("Unknown code."))
             current = self.state.get(name, getattr(self.c.person, name, None))
             if str(pair[0] or "") != str(current or ""):
                 self.error(

@@ -1,6 +1,8 @@
 """The collaborator's change form: one form for every kind of change on the slip, showing the
 fields of the chosen kind (a few lines of script hide the others)."""
 
+from itertools import groupby
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -113,11 +115,23 @@ class ChangeForm(forms.Form):
     change_field = forms.ChoiceField(label=_("Field"), required=False, choices=BLANK + CHANGEABLE)
     new_value = forms.CharField(label=_("New value"), max_length=150, required=False)
 
-    def __init__(self, *args, household, members, households=(), **kwargs):
+    def __init__(self, *args, household, members, households=(), spouses=(), **kwargs):
+        """`spouses`: people of other households of the commune who may be named as a spouse,
+        ordered by village."""
         super().__init__(*args, **kwargs)
         people = [(p.pk, f"{p.full_name} ({p.date_of_birth:%Y})") for p in members]
         self.fields["person"].choices = BLANK + people
         self.fields["spouse"].choices = BLANK + people
+        for village, group in groupby(spouses, key=lambda p: p.village.name):
+            self.fields["spouse"].choices += [
+                (
+                    village,
+                    [
+                        (p.pk, f"{p.full_name} ({p.date_of_birth:%Y}) – {p.household}")
+                        for p in group
+                    ],
+                )
+            ]
         self.fields["mother"].choices = BLANK + [
             (p.pk, f"{p.full_name} ({p.date_of_birth:%Y})")
             for p in members

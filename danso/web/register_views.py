@@ -18,13 +18,15 @@ from danso.accounts.scope import (
     can_record,
     can_review,
     get_visible_unit_or_404,
+    in_commune_of,
+    path_in_scope,
     scoped,
 )
 from danso.orgunits.models import Level
-from danso.register import services
+from danso.register import codes, services
 from danso.register.inputs import UnknownReference, build_change, scoped_sources
 from danso.register.models import Event, Household, Person, Slip
-from danso.register.projection import state_as_of
+from danso.register.projection import add_months, state_as_of
 from danso.register.queries import households_as_of, missing_slips, timeline
 from danso.text import fold
 
@@ -119,6 +121,8 @@ def household_detail(request, pk):
             "day": day,
             "pending": pending,
             "events": timeline(household=household),
+            "poverty": household.poverty.order_by("year"),
+            "poverty_form": PovertyForm(initial={"year": day.year}),
             "can_record": can_record(request.user, household.ou_path),
         },
     )
@@ -154,11 +158,15 @@ def record_change(request, pk):
         village=household.village, period=period
     )
     members = household.persons.filter(died_on__isnull=True, left_on__isnull=True)
-    commune_households = Household.objects.filter(
-        village__parent=household.village.parent_id
-    ).select_related("village")[:500]
+    commune_households = in_commune_of(household.village, Household.objects).select_related(
+        "village"
+    )[:500]
     form = ChangeForm(
-        request.POST or None, household=household, members=members, households=commune_households
+        request.POST or None,
+        household=household,
+        members=members,
+        households=commune_households,
+        spouses=_spouse_candidates(household),
     )
     if request.method == "POST" and form.is_valid():
         payload = form.payload()
@@ -195,6 +203,19 @@ def record_change(request, pk):
     )
 
 
+def _spouse_candidates(household: Household):
+    """Who may be named as a spouse besides the household's members: unmarried people aged 15
+    and over in the other households of the commune (child marriages are recorded too)."""
+    born_by = add_months(timezone.localdate(), -15 * 12)
+    persons = in_commune_of(household.village, Person.objects).exclude(household=household)
+    return (
+        persons.filter(died_on__isnull=True, left_on__isnull=True, date_of_birth__lte=born_by)
+        .exclude(marital_status=codes.MARRIED)
+        .select_related("village", "household")
+        .order_by("ou_path", "household__number", "date_of_birth")
+    )
+
+
 def _fill_old_values(payload: dict, members) -> None:
     """The form asks only for the new value; the old one is what the register holds."""
     changes = payload.get("data", {}).get("changes")
@@ -206,6 +227,8 @@ def _fill_old_values(payload: dict, members) -> None:
         if name == "date_of_birth":
             old = old.isoformat() if old else None
             pair[1] = _day(pair[1]).isoformat()
+        if name in codes.PERSON_CODE_LISTS:  # a code or its label ("Ê-đê")
+            pair[1] = codes.PERSON_CODE_LISTS[name].code_for(pair[1]) or pair[1]
         pair[0] = old
 
 
@@ -277,6 +300,10 @@ def person_detail(request, pk):
         scoped(request.user, Person.objects.select_related("household", "village")), pk=pk
     )
     day = _day(request.GET.get("ngay"))
+    state = state_as_of(person, day)
+    # The spouse may live in another village of the commune, outside a collaborator's scope:
+    # named, but linked only when in scope.
+    spouse = Person.objects.select_related("village").filter(pk=state["spouse"]).first()
     return render(
         request,
         "register/person.html",
@@ -284,7 +311,9 @@ def person_detail(request, pk):
             "person": person,
             "unit": person.village,
             "day": day,
-            "state": state_as_of(person, day),
+            "state": state,
+            "spouse": spouse,
+            "spouse_in_scope": spouse and path_in_scope(request.user, spouse.ou_path),
             "events": timeline(person=person),
             "correction_form": CorrectionForm(),
             "can_record": can_record(request.user, person.ou_path),

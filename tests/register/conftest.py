@@ -76,3 +76,16 @@ def couple(household, enter):
         ),
     )
     return husband.person, wife.person
+
+
+@pytest.fixture
+def other_village(village):
+    """Another village of the same commune."""
+    return create_village(
+        village.parent, code="02", name="Thôn 2", unit_type="thon", legacy_commune="24211"
+    )
+
+
+@pytest.fixture
+def other_household(other_village):
+    return create_household(other_village, number="001", address="Thôn 2, xã Ea Súp")
