@@ -1,23 +1,51 @@
 """Register endpoints: households, persons, slips and their changes, as-of state, timelines."""
 
 import datetime
+from typing import Annotated, Literal
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from danso.accounts.scope import can_record, can_review, get_visible_unit_or_404, scoped
 from danso.orgunits.models import Level
-from danso.register import services
+from danso.register import codes, services
 from danso.register.inputs import UnknownReference, build_change, scoped_sources
-from danso.register.models import Event, Household, Person, Slip
+from danso.register.models import Event, EventKind, Household, Person, Slip
 from danso.register.projection import state_as_of
 from danso.register.queries import households_as_of, missing_slips, timeline
+from danso.register.validation import RECORDABLE_KINDS
 from danso.text import fold
 
 router = Router(tags=["register"])
+
+
+def coded(*code_lists: codes.CodeList, blank: bool = False):
+    """The codes of register.codes lists as a type, so that the OpenAPI document lists the
+    allowed values (and their labels in the description); `blank` also allows ""."""
+    labels = {}
+    for code_list in code_lists:
+        labels.update({code: labels.get(code, label) for code, label in code_list.codes.items()})
+    values = tuple(labels) + (("",) if blank else ())
+    description = "; ".join(f"{code} {label}" for code, label in labels.items())
+    return Annotated[Literal[values], Field(description=description)]
+
+
+Sex = coded(codes.SEX)
+Relationship = coded(codes.RELATIONSHIP)
+Ethnicity = coded(codes.ETHNICITY)
+Education = coded(codes.EDUCATION, blank=True)
+MaritalStatus = coded(codes.MARITAL_STATUS)
+ResidenceKind = coded(codes.RESIDENCE_KIND)
+HouseholdKind = coded(codes.HOUSEHOLD_KIND)
+Poverty = coded(codes.POVERTY)
+Method = coded(codes.METHOD, blank=True)
+# A birth's place is a place of delivery; any other change's place, a service place.
+Place = coded(codes.PLACE_OF_DELIVERY, codes.SERVICE_PLACE, blank=True)
+Outcome = coded(codes.PREGNANCY_OUTCOME, blank=True)
+RecordableKind = Literal[tuple(k for k in EventKind.values if k in RECORDABLE_KINDS)]
 
 
 class ProblemOut(Schema):
@@ -37,12 +65,12 @@ class HouseholdIn(Schema):
     village: str
     number: str
     address: str = ""
-    kind: str = "1"
+    kind: HouseholdKind = codes.FAMILY_HOUSEHOLD
 
 
 class PovertyIn(Schema):
     year: int
-    status: str
+    status: Poverty
 
 
 class HouseholdOut(Schema):
@@ -50,16 +78,16 @@ class HouseholdOut(Schema):
     village: str
     number: str
     address: str
-    kind: str
+    kind: HouseholdKind
     head_name: str
-    poverty: dict[int, str]
+    poverty: dict[int, Poverty]
 
     @staticmethod
     def resolve_village(obj) -> str:
         return obj.village.uid
 
     @staticmethod
-    def resolve_poverty(obj) -> dict[int, str]:
+    def resolve_poverty(obj) -> dict[int, Poverty]:
         return {p.year: p.status for p in obj.poverty.all()}
 
 
@@ -69,14 +97,15 @@ class PersonOut(Schema):
     village: str
     subject_code: str
     full_name: str
-    sex: str
+    sex: Sex
     date_of_birth: datetime.date
-    relationship: str
-    ethnicity: str
-    education: str
-    marital_status: str
-    residence_kind: str
+    relationship: Relationship
+    ethnicity: Ethnicity
+    education: Education
+    marital_status: MaritalStatus
+    residence_kind: ResidenceKind
     citizen_id: str
+    spouse: int | None
     died_on: datetime.date | None
     left_on: datetime.date | None
     is_pending: bool
@@ -86,13 +115,17 @@ class PersonOut(Schema):
         return obj.household_id
 
     @staticmethod
+    def resolve_spouse(obj) -> int | None:
+        return obj.spouse_id
+
+    @staticmethod
     def resolve_village(obj) -> str:
         return obj.ou_path.strip("/").split("/")[-1]
 
 
 class EventOut(Schema):
     id: int
-    kind: str
+    kind: EventKind
     occurred_on: datetime.date
     recorded_at: datetime.datetime
     recorded_by: str | None
@@ -100,9 +133,9 @@ class EventOut(Schema):
     household: int
     person: int
     other_person: int | None
-    method: str
-    place: str
-    outcome: str
+    method: Method
+    place: Place
+    outcome: Outcome
     birth_order: int | None
     is_child_marriage: bool
     is_consanguineous: bool
@@ -139,13 +172,13 @@ class EventOut(Schema):
 
 class PersonDataIn(Schema):
     full_name: str = ""
-    sex: str = ""
+    sex: coded(codes.SEX, blank=True) = ""
     date_of_birth: datetime.date | None = None
-    relationship: str = ""
-    ethnicity: str = ""
-    education: str = ""
-    marital_status: str = ""
-    residence_kind: str = ""
+    relationship: coded(codes.RELATIONSHIP, blank=True) = ""
+    ethnicity: coded(codes.ETHNICITY, blank=True) = ""
+    education: Education = ""
+    marital_status: coded(codes.MARITAL_STATUS, blank=True) = ""
+    residence_kind: coded(codes.RESIDENCE_KIND, blank=True) = ""
     citizen_id: str = ""
     subject_code: str = ""
     phone: str = ""
@@ -153,15 +186,17 @@ class PersonDataIn(Schema):
 
 
 class ChangeIn(Schema):
-    kind: str
+    kind: RecordableKind
     occurred_on: datetime.date
     household: int
     person: int | None = None
     person_data: PersonDataIn | None = None
-    other_person: int | None = None
-    method: str = ""
-    place: str = ""
-    outcome: str = ""
+    other_person: int | None = Field(
+        None, description="the mother of a birth; the spouse of a marriage, registration or move in"
+    )
+    method: Method = ""
+    place: Place = ""
+    outcome: Outcome = ""
     birth_order: int | None = None
     is_consanguineous: bool = False
     data: dict = {}
