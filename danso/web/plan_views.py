@@ -169,7 +169,8 @@ def progress_page(request):
     day = _day(request.GET.get("ngay"))
     if request.GET.get("ngay") and day is None:
         messages.error(request, _("Not a date (dd/mm/yyyy)."))
-    year = day.year if day else int(request.GET.get("nam") or today.year)
+    asked = request.GET.get("nam", "")
+    year = day.year if day else (int(asked) if asked.isdigit() else today.year)
     day = day or progress.as_of_default(year, today)
     found = progress.progress(unit, year, day, request.user)
     lagging = progress.lagging(found)

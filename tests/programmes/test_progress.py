@@ -229,6 +229,8 @@ def test_dashboard_and_excel(activities, login):
     lagging = [r for r in book["Chậm tiến độ"].iter_rows(values_only=True) if r and r[0] == 1]
     assert lagging[0][1] == activities["b"]["commune"].name
 
+    assert client.get("/tien-do/", {"nam": "abc", "ngay": "31/13/2026"}).status_code == 200
+
     commune = login(activities["a"]["user"])
     assert commune.get("/tien-do/", {"dv": "P66"}).status_code == 404
     own = commune.get("/tien-do/", {"ngay": "31/03/2026"})
