@@ -25,12 +25,12 @@ router = Router(tags=["register"])
 def coded(*code_lists: codes.CodeList, blank: bool = False):
     """The codes of register.codes lists as a type, so that the OpenAPI document lists the
     allowed values (and their labels in the description); `blank` also allows ""."""
-    labels = {}
-    for code_list in code_lists:
-        labels.update({code: labels.get(code, label) for code, label in code_list.codes.items()})
-    values = tuple(labels) + (("",) if blank else ())
-    description = "; ".join(f"{code} {label}" for code, label in labels.items())
-    return Annotated[Literal[values], Field(description=description)]
+    values = tuple(dict.fromkeys(code for cl in code_lists for code in cl.codes))
+    description = "; ".join(
+        f"{cl.name}: " + ", ".join(f"{code} {label}" for code, label in cl.codes.items())
+        for cl in code_lists
+    )
+    return Annotated[Literal[values + (("",) if blank else ())], Field(description=description)]
 
 
 Sex = coded(codes.SEX)

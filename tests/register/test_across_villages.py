@@ -179,3 +179,30 @@ def test_events_import_names_the_village_moved_to(village, other_village, househ
     assert (result.errors, result.created) == ([], 1)
     son.refresh_from_db()
     assert son.household == Household.objects.get(village=other_village, number="001")
+
+
+def test_a_village_code_shared_by_two_communes_must_be_written_as_its_uid(
+    village, household, far_household, make_user
+):
+    province = make_user("tinh", Role.PROVINCE, village.parent.parent)
+    register(household, "Lê Văn Sơn", codes.MALE, D(1996, 1, 1))
+    death = "village,household_number,kind,occurred_on,person\n{},001,death,01/06/2025,{}\n"
+    who = "Lê Văn Sơn|01/01/1996"
+    with translation.override("vi"):
+        result = import_events(
+            village.parent.parent,
+            read_table("e.csv", death.format("01", who).encode()),
+            user=province,
+            today=TODAY,
+        )
+    assert [(e.index, e.field, e.code) for e in result.errors] == [
+        (2, "village", "ambiguous_village")
+    ]
+    assert "C24211-01" in result.errors[0].message
+    result = import_events(
+        village.parent.parent,
+        read_table("e.csv", death.format(village.uid, who).encode()),
+        user=province,
+        today=TODAY,
+    )
+    assert (result.errors, result.created) == ([], 1)
