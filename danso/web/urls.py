@@ -96,14 +96,23 @@ urlpatterns += [
     path("hoat-dong/<int:pk>/", av.activity_detail, name="activity"),
     path("hoat-dong/<int:pk>/sua/", av.activity_edit, name="activity_edit"),
     path("hoat-dong/<int:pk>/xoa/", av.activity_delete, name="activity_delete"),
-    path("hoat-dong/<int:pk>/tep/<int:attachment_pk>/", av.attachment_download,
-         name="activity_attachment"),  # fmt: skip
+    path(
+        "hoat-dong/<int:pk>/tep/<int:attachment_pk>/",
+        av.attachment_download,
+        name="activity_attachment",
+    ),
     path("cau-lac-bo/", av.club_list, name="clubs"),
     path("cau-lac-bo/<int:pk>/", av.club_detail, name="club"),
     path("cau-lac-bo/<int:pk>/sua/", av.club_edit, name="club_edit"),
     path("cau-lac-bo/<int:pk>/tim-nguoi/", av.club_person_search, name="club_person_search"),
-    path("cau-lac-bo/<int:pk>/thanh-vien/<int:member_pk>/roi/", av.member_leave,
-         name="club_member_leave"),  # fmt: skip
-    path("cau-lac-bo/<int:pk>/thanh-vien/<int:member_pk>/xoa/", av.member_delete,
-         name="club_member_delete"),  # fmt: skip
+    path(
+        "cau-lac-bo/<int:pk>/thanh-vien/<int:member_pk>/roi/",
+        av.member_leave,
+        name="club_member_leave",
+    ),
+    path(
+        "cau-lac-bo/<int:pk>/thanh-vien/<int:member_pk>/xoa/",
+        av.member_delete,
+        name="club_member_delete",
+    ),
 ]
