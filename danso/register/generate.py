@@ -39,6 +39,7 @@ from .models import (
 )
 from .projection import SPOUSE_KINDS, Fact, replay
 from .signals import changed
+from .validation import LEGAL_MARRIAGE_AGE
 
 PEOPLE_PER_VILLAGE = 1200
 # Share of the population by 5-year age group, Vietnam around 2024 (0–4 … 80+).
@@ -539,7 +540,7 @@ class Generator:
                 sim.spouse = None
                 sim.method = ""
             return
-        legal = 20 if sim.sex == codes.MALE else 18
+        legal = LEGAL_MARRIAGE_AGE[sim.sex]
         if years < 15 or years > 45:
             return
         chance = 0.15 if years >= legal and years <= 35 else 0.01 if years < legal else 0.03
@@ -692,7 +693,7 @@ class Generator:
                     birth_order=values.get("birth_order"),
                     age=values.get("mother_age", age(sim.born, day)),
                     is_child_marriage=kind == EventKind.MARRIAGE
-                    and age(sim.born, day) < (20 if sim.sex == codes.MALE else 18),
+                    and any(_under_marriage_age(p, day) for p in (sim, other) if p),
                     is_consanguineous=values.get("consanguineous", False),
                     data=data,
                 )
@@ -797,3 +798,8 @@ class Generator:
 def generate(province_code: str, people: int, years: int, seed: int, progress=None, end=None):
     province = OrgUnit.objects.get(uid=f"P{province_code}")
     return Generator(province, people, years, seed, end=end, progress=progress).run()
+
+
+def _under_marriage_age(sim, day: datetime.date) -> bool:
+    """A marriage is a child marriage if either spouse is under the legal age."""
+    return age(sim.born, day) < LEGAL_MARRIAGE_AGE[sim.sex]

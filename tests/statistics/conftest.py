@@ -64,8 +64,7 @@ def register():
     enter(a1,
         Change("premarital_check", D(2025, 7, 1), h2, person=w2),
         Change("elderly_check", D(2025, 7, 5), h1, person=g1),
-        Change("marriage", D(2025, 7, 15), h2, person=w2, other_person=m2),
-        Change("marriage", D(2025, 7, 15), h2, person=m2, other_person=w2),
+        Change("marriage", D(2025, 7, 15), h2, person=w2, other_person=m2),  # marries both
     )  # fmt: skip
     enter(a1, Change("birth", D(2025, 8, 10), h1, other_person=w1,
                      person_data=person("boy", "1", D(2025, 8, 10))))  # fmt: skip

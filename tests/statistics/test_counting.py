@@ -347,3 +347,23 @@ def test_raising_the_version_recounts_what_is_kept(register, monkeypatch):
     monkeypatch.setattr(store, "VERSION", store.VERSION + 1)
     assert compute(province, Q3).value("P66", "residents") == 8
     assert set(VillageFigures.objects.values_list("counted_by", flat=True)) == {store.VERSION}
+
+
+def test_a_marriage_counts_both_spouses_each_in_their_own_village():
+    """A man of village 1 (born 1995) marries a woman of village 2 of the same commune (born
+    2009, 16 on 10/08/2025: a child marriage), entered once on his row; another man of village
+    1 (born 1990) marries a woman who is not in the register (she lives elsewhere): 1 person.
+    People who married in 2025Q3: village 1 → 2 (both men), village 2 → 1 (her), commune 3;
+    child marriages: village 1 → 1 (the first man), village 2 → 1 (her), commune 2."""
+    v1, v2 = _village("M1", "Thôn M1"), _village("M2", "Thôn M2")
+    h1, h2, h3 = (create_household(v, number=n) for v, n in ((v1, "1"), (v2, "2"), (v1, "3")))
+    man = _register(v1, h1, "Y Nam", codes.MALE, D(1995, 1, 1))
+    woman = _register(v2, h2, "H'Nữ", codes.FEMALE, D(2009, 1, 1))
+    other = _register(v1, h3, "A Khác", codes.MALE, D(1990, 1, 1))
+    _enter(v1, Change("marriage", D(2025, 8, 10), h1, person=man, other_person=woman),
+           Change("marriage", D(2025, 8, 20), h3, person=other))  # fmt: skip
+    _accept_all()
+    figures = compute(OrgUnit.objects.get(uid="C24211"), Q3, with_children=True)
+    got = {uid: (figures.value(uid, "married"), figures.value(uid, "child_marriages"))
+           for uid in (v1.uid, v2.uid, "C24211")}  # fmt: skip
+    assert got == {v1.uid: (2, 1), v2.uid: (1, 1), "C24211": (3, 2)}
