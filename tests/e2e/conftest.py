@@ -120,17 +120,26 @@ def page(browser):
     context.close()
 
 
+def sign_in(page, server: str, username: str):
+    page.goto(f"{server}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
 @pytest.fixture
 def login_as(page, server):
-    def login(username):
-        page.goto(f"{server}/dang-nhap/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        return page
+    return lambda username: sign_in(page, server, username)
 
-    return login
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a cheap phone's screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    yield context.new_page()
+    context.close()
 
 
 def shot(page, name: str) -> Path:

@@ -3,21 +3,15 @@ participants in the grid, clients by service, a photo; the detail page shows wha
 
 import pytest
 
-from .conftest import PASSWORD, shot
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
-def test_a_mobile_trip_recorded_on_a_phone(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    phone = context.new_page()
-    phone.goto(f"{server}/dang-nhap/")
-    phone.fill("#id_username", "xa")
-    phone.fill("#id_password", PASSWORD)
-    phone.click("main button[type=submit]")
-    phone.wait_for_load_state("networkidle")
+def test_a_mobile_trip_recorded_on_a_phone(phone, server):
+    sign_in(phone, server, "xa")
     phone.get_by_role("link", name="Hoạt động", exact=True).click()
     phone.get_by_role("link", name="Ghi hoạt động").click()
     phone.wait_for_load_state("networkidle")
@@ -50,4 +44,3 @@ def test_a_mobile_trip_recorded_on_a_phone(browser, server):
     assert "Số chuyến dịch vụ lưu động: 1" in main
     assert "anh-chuyen-di.png" in main
     shot(phone, "phone-activity-detail")
-    context.close()

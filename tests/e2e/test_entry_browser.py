@@ -3,19 +3,13 @@ rule is shown, a refused cell keeps what was typed, the corrected form saves."""
 
 import pytest
 
-from .conftest import PASSWORD, shot
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-def test_association_enters_its_yearly_figures_on_a_phone(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    phone = context.new_page()
-    phone.goto(f"{server}/dang-nhap/")
-    phone.fill("#id_username", "hoi")
-    phone.fill("#id_password", PASSWORD)
-    phone.click("main button[type=submit]")
-    phone.wait_for_load_state("networkidle")
+def test_association_enters_its_yearly_figures_on_a_phone(phone, server):
+    sign_in(phone, server, "hoi")
     phone.get_by_role("link", name="Nhập số liệu").click()
     assert "Hội Kế hoạch hóa gia đình" in phone.locator("main").inner_text()
     phone.locator("a.button", has_text="Nhập").first.click()
@@ -40,4 +34,3 @@ def test_association_enters_its_yearly_figures_on_a_phone(browser, server):
     assert "6.000 ≤ 5.838" in rules
     assert phone.locator("[name='v:FPA_CLIENTS:default']").input_value() == "5.838"
     shot(phone, "phone-data-entry")
-    context.close()

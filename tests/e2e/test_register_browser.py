@@ -3,17 +3,9 @@ birth of her child; the commune officer accepts the month's slip at a desk."""
 
 import pytest
 
-from .conftest import PASSWORD, shot
+from .conftest import shot, sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def login(page, server, username):
-    page.goto(f"{server}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def record(page, kind, fields, selects=()):
@@ -30,7 +22,7 @@ def record(page, kind, fields, selects=()):
 def test_birth_recorded_on_a_phone_then_accepted(browser, server):
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
     phone = phone_context.new_page()
-    login(phone, server, "ctv")
+    sign_in(phone, server, "ctv")
     phone.get_by_role("link", name="Sổ ghi chép ban đầu về dân số (Sổ A0)").click()
     phone.fill("#id_number", "E2E-1")
     phone.click("main form[method=post] button[type=submit]")
@@ -68,7 +60,7 @@ def test_birth_recorded_on_a_phone_then_accepted(browser, server):
 
     desk_context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="vi-VN")
     desk = desk_context.new_page()
-    login(desk, server, "xa")
+    sign_in(desk, server, "xa")
     desk.goto(slip_url)
     assert "Y Bé Niê" in desk.locator("main table").inner_text()
     desk.get_by_role("button", name="Duyệt", exact=True).click()
