@@ -75,10 +75,14 @@ def village_register(request, uid):
             else:
                 messages.success(request, _("Created %(name)s.") % {"name": household})
                 return redirect("household", pk=household.pk)
-    households = Household.objects.filter(village=village).annotate(
-        members=Count(
-            "persons", filter=Q(persons__died_on__isnull=True, persons__left_on__isnull=True)
+    households = (
+        Household.objects.filter(village=village)
+        .annotate(
+            members=Count(
+                "persons", filter=Q(persons__died_on__isnull=True, persons__left_on__isnull=True)
+            )
         )
+        .order_by("number")  # a grouped query ignores Meta.ordering: pages must be stable
     )
     query = request.GET.get("q", "").strip()
     if query:
