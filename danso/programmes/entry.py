@@ -137,8 +137,10 @@ def build_form(data_set: DataSet, unit: OrgUnit, period: Period, typed: dict | N
         for coc in option_combos(element):
             key = (element.code, coc.code)
             stored = own.get(key)
-            value = values.get(key) if element.is_fed_by_activities else (
-                stored.value if stored else None)  # fmt: skip
+            if element.is_fed_by_activities:  # computed: no activity is a count of 0
+                value = values.get(key, Decimal(0))
+            else:
+                value = stored.value if stored else None
             cells.append(Cell(
                 coc, value, comment=stored.comment if stored else "", flag=flags.get(key, ""),
                 raw=(typed or {}).get(key, ""), error=(errors or {}).get(key, ""),

@@ -108,10 +108,13 @@ def test_cells_fed_by_activities_are_computed_never_typed(fpa):
         ActivityService.objects.create(activity=trip, service="iud", clients=clients)
     form = entry.build_form(fpa["data_set"], fpa["unit"], Y2023)
     fed = {r.element.code: r.cells[0].value for r in form.rows if r.fed}
-    # 2 trips in 2023 with 120 + 95 = 215 clients; no communication session.
+    # 2 trips in 2023 with 120 + 95 = 215 clients; no communication session, so nobody
+    # reached: computed cells show 0, never blank.
     assert fed["ACT_MOBILE_TRIPS"] == 2
     assert fed["ACT_MOBILE_CLIENTS"] == 215
     assert fed["ACT_COMM_SESSIONS"] == 0
+    reached = next(r for r in form.rows if r.element.code == "ACT_COMM_REACHED")
+    assert [(c.option_combo.code, c.value) for c in reached.cells] == [("MALE", 0), ("FEMALE", 0)]
 
 
 def test_validation_rules_list_what_breaks(fpa):
