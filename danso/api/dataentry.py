@@ -118,16 +118,11 @@ def _form_out(user, data_set, unit, period) -> dict:
             for row in rows]}
         for name, rows in form.sections
     ]  # fmt: skip
-    indicators = [
-        {"code": iv.indicator.code, "name": iv.indicator.name, "unit": iv.indicator.unit,
-         "numerator": float(iv.numerator), "denominator": float(iv.denominator),
-         "value": None if iv.value is None else float(iv.value)} for iv in form.indicators
-    ]  # fmt: skip
     return {
         "dataSet": data_set.code, "orgUnit": unit.uid, "period": period.id,
         "locked": form.locked, "canEnter": entry.can_enter(user, data_set, unit),
-        "sections": sections, "indicators": indicators,
-        "violations": [{"code": v.rule.code, "message": v.message} for v in form.violations],
+        "sections": sections, "indicators": [iv.as_dict() for iv in form.indicators],
+        "violations": [v.as_dict() for v in form.violations],
     }  # fmt: skip
 
 

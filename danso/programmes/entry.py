@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from danso.accounts.scope import path_in_scope, scope_paths
 from danso.orgunits.models import OrgUnit
+from danso.statistics import cycle
 from danso.statistics.models import Submission
 from danso.statistics.periods import Period
 
@@ -69,11 +70,7 @@ def check_period(data_set: DataSet, period: Period) -> None:
 
 
 def approved(data_set: DataSet, unit: OrgUnit, period: Period) -> bool:
-    latest = (
-        Submission.objects.filter(form_code=data_set.code, unit=unit, period=period.id)
-        .order_by("-version")
-        .first()
-    )
+    latest = cycle.latest(data_set.code, unit, period)
     return latest is not None and latest.status == Submission.Status.APPROVED
 
 
@@ -239,21 +236,14 @@ def frozen_values(data_set: DataSet, unit: OrgUnit, period: Period):
          "value": None if cell.value is None else float(cell.value), "fed": row.fed}
         for row in form.rows for cell in row.cells
     ]  # fmt: skip
-    warnings = [{"code": v.rule.code, "message": v.message} for v in form.violations]
-    computed = [
-        {"code": iv.indicator.code, "name": iv.indicator.name, "unit": iv.indicator.unit,
-         "numerator": float(iv.numerator), "denominator": float(iv.denominator),
-         "value": None if iv.value is None else float(iv.value)}
-        for iv in form.indicators
-    ]  # fmt: skip
+    warnings = [v.as_dict() for v in form.violations]
+    computed = [iv.as_dict() for iv in form.indicators]
     values = {"columns": ["value"], "rows": rows, "indicators": computed}
     return values, warnings, timezone.now()
 
 
 def completeness(data_set: DataSet, units, period: Period) -> list[dict]:
     """Per assigned unit: its cycle state (cycle.completeness) and how many cells it filled."""
-    from danso.statistics import cycle
-
     units = list(units)
     filled = {}
     for unit_id, n in (

@@ -38,6 +38,14 @@ class IndicatorValue:
         exact = self.numerator * self.indicator.factor / self.denominator
         return exact.quantize(Decimal(1).scaleb(-self.indicator.decimals), ROUND_HALF_UP)
 
+    def as_dict(self) -> dict:
+        """As submissions freeze it and the API gives it."""
+        value = self.value
+        return {"code": self.indicator.code, "name": self.indicator.name,
+                "unit": self.indicator.unit, "numerator": float(self.numerator),
+                "denominator": float(self.denominator),
+                "value": None if value is None else float(value)}  # fmt: skip
+
 
 def compute(indicator: AggregateIndicator, values: dict) -> IndicatorValue:
     return IndicatorValue(indicator, evaluate(indicator.numerator, values)[0],

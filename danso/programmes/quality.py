@@ -79,6 +79,9 @@ class Violation:
             "message": self.rule.message, "left": _number(self.left),
             "op": self.rule.get_operator_display(), "right": _number(self.right)}  # fmt: skip
 
+    def as_dict(self) -> dict:
+        return {"code": self.rule.code, "message": self.message}
+
 
 def violations(data_set, values: dict) -> list[Violation]:
     found = []

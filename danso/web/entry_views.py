@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import can_approve_report, get_visible_unit_or_404, home_unit
@@ -82,18 +83,12 @@ def data_entry(request, code, uid, period_id):
         "previous": period.previous(),
         "can_enter": entry.can_enter(request.user, data_set, unit) and not form.locked,
         "submissions": submissions,
-        "can_submit": data_set.can_submit(request.user, unit) and period.end < _today(),
+        "can_submit": data_set.can_submit(request.user, unit) and period.end < timezone.localdate(),
         "can_approve": can_approve_report(request.user, unit),
         "deadline": cycle.deadline(data_set, period),
         "parent_uid": unit.parent.uid if unit.parent_id else "",
     }
     return render(request, "programmes/entry_form.html", context, status=400 if errors else 200)
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 @login_required
