@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from danso.accounts.scope import path_in_scope
 from danso.orgunits.models import OrgUnit
@@ -102,41 +102,43 @@ class Placed:
 
 # Why a value cannot be placed, by conflict code; %(id)s is what the file wrote.
 MESSAGES = {
-    "required": _lazy("%(field)s is missing."),
-    "unknown_data_element": _lazy("No data element %(id)s."),
-    "unknown_data_set": _lazy("No data set %(id)s."),
-    "not_in_data_set": _lazy("%(id)s is not in data set %(data_set)s."),
+    "required": gettext_lazy("%(field)s is missing."),
+    "unknown_data_element": gettext_lazy("No data element %(id)s."),
+    "unknown_data_set": gettext_lazy("No data set %(id)s."),
+    "not_in_data_set": gettext_lazy("%(id)s is not in data set %(data_set)s."),
     # One answer for a unit that does not exist and one outside the user's area: an outsider
     # learns nothing about units they may not see (as accounts.scope does).
-    "unknown_org_unit": _lazy("No org unit %(id)s in your area."),
-    "invalid_period": _lazy(
+    "unknown_org_unit": gettext_lazy("No org unit %(id)s in your area."),
+    "invalid_period": gettext_lazy(
         "“%(id)s” is not a period danso knows: YYYYMM, YYYYQn, YYYYSn or YYYY "
         "(in ADX: 2024-04-01/P3M)."
     ),
-    "future_period": _lazy("Period %(id)s has not begun."),
-    "wrong_period_type": _lazy(
+    "future_period": gettext_lazy("Period %(id)s has not begun."),
+    "wrong_period_type": gettext_lazy(
         "%(element)s is not reported for periods such as %(id)s (data sets: %(data_sets)s)."
     ),
-    "not_assigned": _lazy("%(id)s does not report %(data_sets)s."),
-    "period_locked": _lazy(
+    "not_assigned": gettext_lazy("%(id)s does not report %(data_sets)s."),
+    "period_locked": gettext_lazy(
         "The report %(data_set)s of %(unit)s for %(id)s has been approved: the period is locked."
     ),
-    "disaggregation_required": _lazy(
+    "disaggregation_required": gettext_lazy(
         "%(element)s is disaggregated (%(combo)s): say which cell the value belongs to."
     ),
-    "not_in_category_combo": _lazy("%(id)s is not a disaggregation of %(element)s (%(combo)s)."),
-    "attribute_option_combo_not_used": _lazy(
+    "not_in_category_combo": gettext_lazy(
+        "%(id)s is not a disaggregation of %(element)s (%(combo)s)."
+    ),
+    "attribute_option_combo_not_used": gettext_lazy(
         "danso keeps no attribute option combos: leave %(id)s out or write default."
     ),
-    "comment_too_long": _lazy("A comment holds at most 500 characters."),
-    "duplicate": _lazy(
+    "comment_too_long": gettext_lazy("A comment holds at most 500 characters."),
+    "duplicate": gettext_lazy(
         "The same value (element, disaggregation, unit, period) is already at position %(where)s."
     ),
 }
 FIELD_NAMES = {
-    "dataElement": _lazy("The data element"),
-    "orgUnit": _lazy("The org unit"),
-    "period": _lazy("The period"),
+    "dataElement": gettext_lazy("The data element"),
+    "orgUnit": gettext_lazy("The org unit"),
+    "period": gettext_lazy("The period"),
 }
 
 
