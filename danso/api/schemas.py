@@ -80,6 +80,9 @@ class ReportRowOut(Schema):
     values: list[int | float | None]
     numerators: list[int | float | None]
     denominators: list[int | float | None]
+    # Why an indicator should be read with caution (too few events or people behind it), or
+    # null: one entry per column.
+    cautions: list[str | None]
 
 
 class ReportWarningOut(Schema):

@@ -9,6 +9,8 @@ class OrgUnitsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import OrgUnit
+        from .models import OrgUnit, OrgUnitGroup, OrgUnitGroupSet
 
         auditlog.register(OrgUnit, exclude_fields=["search_name"])
+        auditlog.register(OrgUnitGroup, m2m_fields={"members"})
+        auditlog.register(OrgUnitGroupSet, m2m_fields={"groups"})

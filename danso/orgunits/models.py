@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from danso.concurrency import Versioned
 from danso.text import squeeze
 
 REFORM_DATE = datetime.date(2025, 7, 1)
@@ -222,3 +223,57 @@ class UnitSuccession(models.Model):
 
     def __str__(self):
         return f"{self.old.uid} → {self.new.uid}"
+
+
+class OrgUnitGroup(Versioned):
+    """Units that share a trait across the tree (difficult or remote communes, ethnic-minority
+    areas, urban or rural, industrial zones, a project's area), as DHIS2's
+    organisationUnitGroups: a dimension and a filter for analysis, targets and completeness.
+    Members may come from either map."""
+
+    uid = models.CharField(_("identifier"), max_length=11, unique=True)
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(
+        OrgUnit, related_name="unit_groups", blank=True, verbose_name=_("members")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("org unit group")
+        verbose_name_plural = _("org unit groups")
+
+    def __str__(self):
+        return self.name
+
+    def get_additional_data(self):
+        return {"ou_path": f"/{ROOT_UID}/"}  # national: kept by national administrators
+
+
+class OrgUnitGroupSet(Versioned):
+    """Groups that classify units one way (e.g. "Khu vực" = urban / rural). An exclusive set
+    puts a unit in at most one of its groups, so it can be a dimension of a table."""
+
+    uid = models.CharField(_("identifier"), max_length=11, unique=True)
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    exclusive = models.BooleanField(_("exclusive"), default=True)
+    groups = models.ManyToManyField(
+        OrgUnitGroup, related_name="group_sets", blank=True, verbose_name=_("groups")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("org unit group set")
+        verbose_name_plural = _("org unit group sets")
+
+    def __str__(self):
+        return self.name
+
+    def get_additional_data(self):
+        return {"ou_path": f"/{ROOT_UID}/"}

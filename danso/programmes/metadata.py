@@ -11,6 +11,8 @@ from itertools import product
 
 from django.db import transaction
 
+from danso.uids import uid_for
+
 from .indicators import AggregateIndicator
 from .models import (
     ActivityKind,
@@ -24,7 +26,6 @@ from .models import (
     DataSet,
     DataSetElement,
     ValidationRule,
-    uid_for,
 )
 
 PROVISIONAL = "Tạm thời: biểu chính thức của tổ chức chưa được đối chiếu."

@@ -7,28 +7,9 @@ register. Data elements and data sets are declared in `metadata.py` and loaded b
 `load_metadata()`; codes are stable and used for exchange (dataValueSets, ADX).
 """
 
-import hashlib
-import string
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-# DHIS2 uids: 11 characters, a letter first, then letters or digits.
-_UID_FIRST = string.ascii_letters
-_UID_REST = string.ascii_letters + string.digits
-
-
-def uid_for(kind: str, code: str) -> str:
-    """A DHIS2-style uid derived from the code, so every installation gives the same metadata
-    the same uids (an exchange partner can map them once)."""
-    number = int.from_bytes(hashlib.sha256(f"danso:{kind}:{code}".encode()).digest(), "big")
-    chars = [_UID_FIRST[number % len(_UID_FIRST)]]
-    number //= len(_UID_FIRST)
-    for _i in range(10):
-        chars.append(_UID_REST[number % len(_UID_REST)])
-        number //= len(_UID_REST)
-    return "".join(chars)
 
 
 class PeriodType(models.TextChoices):

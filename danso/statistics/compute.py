@@ -15,12 +15,13 @@ quarter's start is the previous quarter's end, so it is usually stored already).
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from danso.orgunits.models import Level, OrgUnit
 
 from . import store
-from .definitions import AGE_GROUPS, INDICATOR_BY_CODE, TFR_BIRTHS, Indicator
+from .definitions import AGE_GROUPS, ELEMENTS, INDICATOR_BY_CODE, TFR_BIRTHS, Indicator
 from .periods import Period
 
 
@@ -49,6 +50,23 @@ class Figures:
             return ind.factor * asfr * scale, round(asfr * scale, 6), None
         num, den = self.value(uid, ind.numerator), self.value(uid, ind.denominator)
         return (num / den * ind.factor * scale if den else None), num, den
+
+    def caution(self, uid: str, code: str) -> str | None:
+        """Why a derived indicator of a column should not be read as it stands: it rests on
+        fewer events or people than its definition asks (`Indicator.caution_below`), e.g. a
+        sex ratio at birth from 7 births. None when it rests on enough."""
+        ind: Indicator = INDICATOR_BY_CODE[code]
+        count = self.value(uid, ind.caution_base)
+        if count >= ind.caution_below:
+            return None
+        return _(
+            "Computed from only %(count)s (%(base)s), fewer than %(minimum)s: too few to "
+            "compare, read with caution."
+        ) % {
+            "count": formats.number_format(count, force_grouping=True),
+            "base": ELEMENTS[ind.caution_base].name.lower(),
+            "minimum": formats.number_format(ind.caution_below, force_grouping=True),
+        }
 
     def asfr_sum(self, uid: str) -> float | None:
         """Σ births ÷ average women of each 5-year group 15–49 in the period, over the groups

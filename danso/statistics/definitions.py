@@ -4,7 +4,8 @@
 - STOCK_ELEMENTS: counts taken from the spells on the last day of the period (stocks), or
   averaged over it, (start + end) ÷ 2, for the denominators of rates.
 - INDICATORS: derived figures = numerator ÷ denominator × factor (‰, %, per woman…), always
-  shown with both parts.
+  shown with both parts, and with a caution when they rest on too few events or people to mean
+  much (a sex ratio from 7 births is noise, not a 500,0).
 Report forms (forms.py) are layouts of these codes. Definitions follow
 ../shared/docs/domain.md and regime.md; where the circular's annex was not read they are marked
 provisional in the form.
@@ -43,6 +44,10 @@ class Indicator:
     unit: str
     annualised: bool = False  # rates per year: sub-year periods scaled by year ÷ period days
     decimals: int = 1
+    # Small numbers: a value computed from fewer than `caution_below` of `caution_base` (the
+    # events or people the figure rests on) is shown with a caution (see `caution_of`).
+    caution_base: str = "births"
+    caution_below: int = 20
 
 
 def _births(code, name, where=None):
@@ -119,24 +124,29 @@ STOCK_ELEMENTS = [
 
 INDICATORS = [
     Indicator("cbr", "Tỷ suất sinh thô (CBR)", "births", "residents_mid", 1000, "‰", True),
-    Indicator("cdr", "Tỷ suất chết thô (CDR)", "deaths", "residents_mid", 1000, "‰", True),
+    Indicator("cdr", "Tỷ suất chết thô (CDR)", "deaths", "residents_mid", 1000, "‰", True,
+              caution_base="deaths"),
     Indicator("gfr", "Tỷ suất sinh chung (GFR)", "births", "women_mid_15_49", 1000, "‰", True),
     Indicator("tfr", "Tổng tỷ suất sinh (TFR)", "asfr_sum", "", 5, "con/phụ nữ", True, 2),
+    # The sex ratio at birth swings by tens of points below a few hundred births.
     Indicator("srb", "Tỷ số giới tính khi sinh", "births_male", "births_female", 100,
-              "trẻ trai/100 trẻ gái", decimals=1),
+              "trẻ trai/100 trẻ gái", decimals=1, caution_below=100),
     Indicator("third_share", "Tỷ lệ sinh con thứ 3 trở lên", "births_order3plus", "births",
               100, "%"),
     Indicator("u20_share", "Tỷ lệ sinh con của phụ nữ dưới 20 tuổi", "births_mother_u20",
               "births", 100, "%"),
     Indicator("cpr", "Tỷ lệ sử dụng biện pháp tránh thai (CPR)", "users",
-              "married_women_15_49", 100, "%"),
+              "married_women_15_49", 100, "%", caution_base="married_women_15_49"),
     Indicator("mcpr", "Tỷ lệ sử dụng biện pháp tránh thai hiện đại", "users_modern",
-              "married_women_15_49", 100, "%"),
+              "married_women_15_49", 100, "%", caution_base="married_women_15_49"),
     Indicator("newborn_coverage", "Tỷ lệ trẻ sơ sinh được sàng lọc", "newborn_screened",
               "births", 100, "%"),
-    Indicator("child_marriage_share", "Tỷ lệ tảo hôn", "child_marriages", "married", 100, "%"),
-    Indicator("in_rate", "Tỷ suất nhập cư", "moved_in", "residents_mid", 1000, "‰", True),
-    Indicator("out_rate", "Tỷ suất xuất cư", "moved_out", "residents_mid", 1000, "‰", True),
+    Indicator("child_marriage_share", "Tỷ lệ tảo hôn", "child_marriages", "married", 100, "%",
+              caution_base="married"),
+    Indicator("in_rate", "Tỷ suất nhập cư", "moved_in", "residents_mid", 1000, "‰", True,
+              caution_base="moved_in"),
+    Indicator("out_rate", "Tỷ suất xuất cư", "moved_out", "residents_mid", 1000, "‰", True,
+              caution_base="moved_out"),
 ]  # fmt: skip
 
 ELEMENTS = {e.code: e for e in [*EVENT_ELEMENTS, *STOCK_ELEMENTS]}

@@ -13,6 +13,7 @@ class Cell:
     value: float | int | None
     numerator: float | None = None
     denominator: float | None = None
+    caution: str | None = None  # too few events or people behind an indicator (see compute)
 
 
 @dataclass
@@ -50,7 +51,8 @@ def _cell(figures: Figures, uid: str, code: str) -> Cell:
     if code in INDICATOR_BY_CODE:
         value, num, den = figures.indicator(uid, code)
         decimals = INDICATOR_BY_CODE[code].decimals
-        return Cell(None if value is None else round(value, decimals), num, den)
+        value = None if value is None else round(value, decimals)
+        return Cell(value, num, den, None if value is None else figures.caution(uid, code))
     return Cell(figures.value(uid, code))
 
 
@@ -135,6 +137,7 @@ def as_json(report: Report) -> dict:
                 "values": [c.value for c in cells],
                 "numerators": [c.numerator for c in cells],
                 "denominators": [c.denominator for c in cells],
+                "cautions": [c.caution for c in cells],
             }
             for row, unit, cells in report.rows
         ],  # fmt: skip

@@ -231,6 +231,11 @@ def name_list(request):
     return render(request, "statistics/name_list.html", context)
 
 
+def _cautions(row: dict) -> list:
+    """A kept job's cautions (jobs kept before cautions existed have none)."""
+    return row.get("cautions") or [None] * len(row["values"])
+
+
 @login_required
 def report_job(request, pk):
     """A background report: a progress bar while it runs, then the table."""
@@ -246,7 +251,12 @@ def report_job(request, pk):
     if job.result:
         context["result"] = job.result
         context["rows"] = [
-            (r, list(zip(r["values"], r["numerators"], r["denominators"], strict=True)))
+            (
+                r,
+                list(
+                    zip(r["values"], r["numerators"], r["denominators"], _cautions(r), strict=True)
+                ),
+            )
             for r in job.result["rows"]
         ]
     template = (
