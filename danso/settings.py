@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "danso.exchange",
     "danso.statistics",
     "danso.programmes",
+    "danso.narratives",
     "danso.api",
     "danso.web",
 ]

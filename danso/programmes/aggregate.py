@@ -38,7 +38,9 @@ def stored_values(elements, path: str, start: datetime.date, end: datetime.date)
     return {(de, coc): total for de, coc, total in rows}
 
 
-def _activities(element: DataElement, path: str, start, end):
+def feeding_activities(element: DataElement, path: str, start, end):
+    """The activities whose figures feed the element for a subtree and span (what
+    `fed_values` adds up; narrative reports list their ids as the figure's source)."""
     return Activity.objects.filter(
         kind__in=element.feed_kinds, ou_path__startswith=path, start_date__range=(start, end)
     )
@@ -50,7 +52,7 @@ def fed_values(elements, path: str, start: datetime.date, end: datetime.date) ->
     for e in elements:
         if not e.is_fed_by_activities:
             continue
-        activities = _activities(e, path, start, end)
+        activities = feeding_activities(e, path, start, end)
         by_sex = e.category_combo.code == "SEX"
         if e.feed_measure == ActivityMeasure.COUNT:
             values[(e.code, CategoryCombo.DEFAULT)] += activities.aggregate(n=Count("pk"))["n"]
