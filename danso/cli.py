@@ -378,6 +378,75 @@ def _generate(province: str, people: int, years: int, seed: int):
         return run(province, people, years, seed, progress=advance)
 
 
+def _kinds_help() -> str:
+    from danso.narratives.catalogue import KIND_HELP
+
+    return "; ".join(f"{code}: {text}" for code, text in KIND_HELP.items())
+
+
+report_app = typer.Typer(help="Documents drafted from the data (docs/narratives.md).")
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("narrative", help=f"Draft a narrative report as DOCX. Kinds: {_kinds_help()}.")
+def report_narrative(
+    kind: str = typer.Option(..., help="the kind of report (listed above)"),
+    unit: str = typer.Option(..., help="identifier of the unit, e.g. P66-HKHHGD, C24211, LD646"),
+    period: str = typer.Option("", help="2023, 2024S1, 2024Q2; an event: YYYY-MM-DD/YYYY-MM-DD"),
+    activity: int = typer.Option(0, help="event report: the activity's id", min=0, max=2**31 - 1),
+    user: str = typer.Option("", help="username whose area and permissions apply (default: all)"),
+    output: Path = typer.Option(..., help="the DOCX file to write"),
+    pdf: bool = typer.Option(False, "--pdf", help="also write a PDF beside it (LibreOffice)"),
+) -> None:
+    _setup_django()
+    from django.http import Http404
+
+    from danso.accounts.models import User
+    from danso.accounts.scope import get_visible_unit_or_404
+    from danso.narratives import drafting, drafts, render, templates
+    from danso.orgunits.models import OrgUnit
+    from danso.programmes.models import Activity
+
+    account = User.objects.filter(username=user).first() if user else None
+    if user and account is None:
+        console.print(f"No user {user}")
+        raise typer.Exit(2)
+    try:
+        target = (
+            get_visible_unit_or_404(account, unit) if account else OrgUnit.objects.get(uid=unit)
+        )
+        event = Activity.objects.get(pk=activity) if activity else None
+        if event is not None and account is not None and not drafts.can_view(account, target):
+            raise Http404
+        chosen = drafting.kind_of(kind)
+        with _progress() as progress:
+            task = progress.add_task("Drafting", total=None)
+            request = drafting.make_request(
+                chosen, target, period, event, account,
+                lambda done, total: progress.update(task, completed=done, total=total),
+            )  # fmt: skip
+            content = drafting.gather(request)
+    except (OrgUnit.DoesNotExist, Activity.DoesNotExist, Http404):
+        console.print(f"No unit {unit} or activity {activity or ''} in your area", markup=False)
+        raise typer.Exit(2) from None
+    except drafting.DraftError as err:
+        console.print(err.message, markup=False)
+        raise typer.Exit(2) from err
+    saved = drafts.find(chosen, target, drafting.period_key(request), event)
+    template, _number = templates.template_bytes(chosen)
+    data = render.docx(template, chosen, content, saved.texts if saved else {},
+                       drafts.sensitive_ok(account))  # fmt: skip
+    output.write_bytes(data)
+    console.print(str(output), markup=False)
+    if pdf:
+        if render.libreoffice() is None:
+            console.print("LibreOffice is not installed: no PDF written")
+            raise typer.Exit(1)
+        copy = output.with_suffix(".pdf")
+        copy.write_bytes(render.pdf(data))
+        console.print(str(copy), markup=False)
+
+
 bench_app = typer.Typer(help="Benchmarks that print measured figures (docs/benchmarks.md).")
 app.add_typer(bench_app, name="bench")
 

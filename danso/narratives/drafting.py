@@ -52,8 +52,11 @@ def event_range(text: str) -> tuple[datetime.date, datetime.date]:
     elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         first = last = text
     else:
-        raise DraftError("invalid_period", _("An event report covers a date range: "
-                                             "YYYY-MM-DD/YYYY-MM-DD, or one activity."), "period")
+        raise DraftError(
+            "invalid_period",
+            _("An event report covers a date range: YYYY-MM-DD/YYYY-MM-DD, or one activity."),
+            "period",
+        )
     try:
         start, end = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
     except ValueError:

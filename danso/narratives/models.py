@@ -47,6 +47,13 @@ class Narrative(Versioned):
     def get_additional_data(self):
         return {"ou_path": self.ou_path}
 
+    @property
+    def kind_name(self) -> str:
+        from .kinds import KINDS
+
+        kind = KINDS.get(self.kind)
+        return str(kind.name) if kind else self.kind
+
 
 class NarrativeVersion(models.Model):
     """A draft as it was submitted through the reporting cycle: texts, figures and the DOCX,

@@ -101,7 +101,8 @@ def _village_before(village: OrgUnit) -> str:
         return _current(village)
     now = village.parent
     if now is not None and now.name != old.name:
-        return f"{in_sentence(village.name)}, {in_sentence(old.name)} (nay thuộc {in_sentence(now.name)})"
+        now_name = in_sentence(now.name)
+        return f"{in_sentence(village.name)}, {in_sentence(old.name)} (nay thuộc {now_name})"
     return f"{in_sentence(village.name)}, {in_sentence(old.name)}"
 
 

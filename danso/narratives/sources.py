@@ -38,8 +38,11 @@ def locate(code: str, period_type: str, level: str) -> str:
             number_above = row.number or number_above
             if row.code == code:
                 where = "dòng" if number_above.isdigit() else "mục"
-                return f"biểu {form.code}, {where} {number_above}" if number_above else (
-                    f"biểu {form.code}")
+                return (
+                    f"biểu {form.code}, {where} {number_above}"
+                    if number_above
+                    else (f"biểu {form.code}")
+                )
     return f"mã {code}"
 
 
@@ -64,7 +67,9 @@ class Register:
         unit = next(c for c in self.figures.columns if c.uid == uid)
         level = unit.level if unit.level == "commune" else None
         place = self.unit_name if uid == self.figures.unit.uid else unit.name
-        return f"Sổ A0 ({locate(code, self.figures.period.type, level)}), {place}, {self.period_label}"
+        return (
+            f"Sổ A0 ({locate(code, self.figures.period.type, level)}), {place}, {self.period_label}"
+        )
 
     def value(self, code: str, uid: str | None = None) -> float:
         return self.figures.value(uid or self.figures.unit.uid, code)
@@ -129,7 +134,9 @@ class Aggregate:
         return None if value is None else float(value)
 
     def data_sets_of(self, code: str) -> list[str]:
-        return sorted(s.code for s in self.data_sets if any(e.code == code for e in s.elements.all()))
+        return sorted(
+            s.code for s in self.data_sets if any(e.code == code for e in s.elements.all())
+        )
 
     def source(self, code: str) -> str:
         element = self.elements[code]
@@ -147,8 +154,8 @@ class Aggregate:
         return text
 
     def activity_ids(self, element: DataElement) -> list[int]:
-        return sorted(aggregate.feeding_activities(element, self.unit.path, self.start,
-                                                   self.end).values_list("pk", flat=True))  # fmt: skip
+        found = aggregate.feeding_activities(element, self.unit.path, self.start, self.end)
+        return sorted(found.values_list("pk", flat=True))
 
     def figure(self, draft: Draft, code: str, unit: str | None = None,
                sensitive: bool = False) -> str:  # fmt: skip

@@ -65,5 +65,5 @@ def link_submission(sender, instance, created, **kwargs):
         return
     narrative_id = (instance.values or {}).get("narrative")
     number = (instance.values or {}).get("version")
-    NarrativeVersion.objects.filter(narrative_id=narrative_id, number=number,
-                                    submission__isnull=True).update(submission=instance)  # fmt: skip
+    frozen = NarrativeVersion.objects.filter(narrative_id=narrative_id, number=number)
+    frozen.filter(submission__isnull=True).update(submission=instance)

@@ -134,8 +134,9 @@ def builtin(kind: Kind) -> bytes:
     _p(doc).add_run().add_break(WD_BREAK.PAGE)
     _p(doc, "PHỤ LỤC", bold=True, size=14)
     _p(doc, "NGUỒN CỦA CÁC SỐ LIỆU TRONG {{ title }}", bold=True, size=13)
-    _p(doc, "(Kèm theo {{ title|lower }} {{ subtitle[:1]|lower }}{{ subtitle[1:] }}; số liệu "
-            "tính từ hệ thống danso lúc {{ as_of_text }})", italic=True, size=12, after=8)  # fmt: skip
+    note = ("(Kèm theo {{ title|lower }} {{ subtitle[:1]|lower }}{{ subtitle[1:] }}; số liệu "
+            "tính từ hệ thống danso lúc {{ as_of_text }})")  # fmt: skip
+    _p(doc, note, italic=True, size=12, after=8)
     _p(doc, "{{p appendix }}", align=WD_ALIGN_PARAGRAPH.LEFT)
     out = io.BytesIO()
     doc.save(out)
@@ -204,8 +205,10 @@ def check(kind: Kind, data: bytes) -> None:
     except TemplateError as err:
         line = f" (dòng {err.lineno})" if getattr(err, "lineno", None) else ""
         raise TemplateRefused(
-            _("The template's tags cannot be read%(line)s: %(error)s. Check every {{ … }} and "
-              "{%% … %%}; the names a template may use are listed on this page.")
+            _(
+                "The template's tags cannot be read%(line)s: %(error)s. Check every {{ … }} and "
+                "{%% … %%}; the names a template may use are listed on this page."
+            )
             % {"line": line, "error": err.message or err.__class__.__name__}
         ) from err
     except Exception as err:  # noqa: BLE001 - whatever breaks, the upload is refused

@@ -116,3 +116,16 @@ urlpatterns += [
         name="club_member_delete",
     ),
 ]
+
+from danso.narratives import views as nv  # noqa: E402
+
+urlpatterns += [
+    path("bao-cao/van-ban/", nv.narratives, name="narratives"),
+    path("bao-cao/van-ban/<int:pk>/", nv.narrative, name="narrative"),
+    path("bao-cao/van-ban/<int:pk>/soan/", nv.narrative_refresh, name="narrative_refresh"),
+    path("bao-cao/van-ban/<int:pk>/docx/", nv.narrative_docx, name="narrative_docx"),
+    path("bao-cao/van-ban/<int:pk>/pdf/", nv.narrative_pdf, name="narrative_pdf"),
+    path("bao-cao/van-ban/viec/<int:pk>/", nv.narrative_job, name="narrative_job"),
+    path("bao-cao/van-ban/mau/", nv.template_list, name="narrative_templates"),
+    path("bao-cao/van-ban/mau/<str:code>.docx", nv.template_download, name="narrative_template"),
+]

@@ -194,9 +194,11 @@ def activities_section(draft: Draft, request: Request, heading_sentence: str = "
         clients = sum(a.clients or 0 for a in group)
         parts = [f"{noun[:1].upper()}{noun[1:]}: {n}"]
         if people:
-            parts.append(f"{draft.figure(f'Người tham dự ({noun})', with_unit(people, 'lượt người'), source)} tham dự")
+            reached = with_unit(people, "lượt người")
+            parts.append(f"{draft.figure(f'Người tham dự ({noun})', reached, source)} tham dự")
         if clients:
-            parts.append(f"phục vụ {draft.figure(f'Khách hàng ({noun})', with_unit(clients, 'lượt khách hàng'), source)}")
+            served = with_unit(clients, "lượt khách hàng")
+            parts.append(f"phục vụ {draft.figure(f'Khách hàng ({noun})', served, source)}")
         where = "như đã nêu ở phần trên" if kind in places_said else places_text(group, end)
         text = ", ".join(parts)
         if where:
@@ -231,7 +233,9 @@ def programme_section(draft: Draft, request: Request) -> None:
         return
     for data_set in sets:
         links = data_set.element_links.select_related("data_element").order_by("sort_order")
-        codes = [link.data_element.code for link in links if not link.data_element.is_fed_by_activities]
+        codes = [
+            link.data_element.code for link in links if not link.data_element.is_fed_by_activities
+        ]
         values = Aggregate(unit, request.start, request.end, draft.header["unit_name"],
                            request.label, codes)  # fmt: skip
         present = [c for c in codes if values.has(c)]
@@ -243,8 +247,9 @@ def programme_section(draft: Draft, request: Request) -> None:
                      f"{values.figure(draft, c)}" for c in present
                      if values.elements[c].sensitive == sensitive]  # fmt: skip
             if items:
-                draft.p(f"{data_set.name} ({data_set.code}): {'; '.join(items)}.",
-                        sensitive=sensitive)
+                draft.p(
+                    f"{data_set.name} ({data_set.code}): {'; '.join(items)}.", sensitive=sensitive
+                )
     if not shown:
         draft.p(f"Chưa có số liệu chương trình nào được nhập cho {request.label}.")
 
@@ -331,10 +336,12 @@ def progress_table(draft: Draft, request: Request, day: datetime.date, progresse
                          direction_text(row), actual_text(row), percent,
                          f"{status_text(row)} (cần {expected})"])  # fmt: skip
     planned = len(children) - len(without)
+    source = f"Các đơn vị trực thuộc {request.unit.name} (statistics.compute.child_columns)"
+    count = draft.figure("Số đơn vị trực thuộc", number(len(children)), source)
     draft.p(
-        f"Tiến độ đến ngày {date(day)} của {draft.figure('Số đơn vị trực thuộc', number(len(children)), f'Các đơn vị trực thuộc {request.unit.name} (statistics.compute.child_columns)')} "
-        f"đơn vị trực thuộc, trong đó {number(planned)} đơn vị đã được giao chỉ tiêu kế hoạch "
-        f"năm {day.year} (cột “Tiến độ” so với tỷ lệ cần đạt đến ngày {date(day)})."
+        f"Tiến độ đến ngày {date(day)} của {count} đơn vị trực thuộc, trong đó "
+        f"{number(planned)} đơn vị đã được giao chỉ tiêu kế hoạch năm {day.year} (cột “Tiến "
+        f"độ” so với tỷ lệ cần đạt đến ngày {date(day)})."
     )
     draft.table(["STT", "Đơn vị", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ", "Tiến độ"], rows,
                 [1.0, 3.4, 4.2, 2.0, 2.4, 1.6, 2.6])  # fmt: skip
@@ -396,7 +403,8 @@ def next_year_targets(draft: Draft, request: Request, year: int) -> None:
                                               else f" {unit_word.lower()}")  # fmt: skip
         revision = f", điều chỉnh lần {t.revision}" if t.revision else ""
         source = f"Kế hoạch năm {year} của {request.unit.name}, chỉ tiêu {t.metric}{revision}"
-        draft.bullet(f"{line.metric.name}: {draft.figure(f'Kế hoạch {year}: {line.metric.name}', text, source)}.")
+        shown = draft.figure(f"Kế hoạch {year}: {line.metric.name}", text, source)
+        draft.bullet(f"{line.metric.name}: {shown}.")
 
 
 __all__ = ["latest", "period_words"]

@@ -83,8 +83,11 @@ def draft(request: Request) -> Draft:
         for row in a.services.all():
             services[row.service] += row.clients
     if services:
-        clients = draft.figure("Số lượt khách hàng được phục vụ",
-                               with_unit(sum(services.values()), "lượt khách hàng"), source)
+        clients = draft.figure(
+            "Số lượt khách hàng được phục vụ",
+            with_unit(sum(services.values()), "lượt khách hàng"),
+            source,
+        )
         items = [f"{_vi(Service(s).label).lower()} {number(n)}" for s, n in services.items()]
         draft.p(f"Cung cấp dịch vụ cho {clients}: {join(items)}.")
     fed = defaultdict(int)
@@ -92,8 +95,11 @@ def draft(request: Request) -> Draft:
         for element, value in contributions(a):
             fed[element.name] += value
     if fed:
-        draft.p("Kết quả được tính vào số liệu chương trình: "
-                + "; ".join(f"{name.lower()}: {number(v)}" for name, v in fed.items()) + ".")
+        draft.p(
+            "Kết quả được tính vào số liệu chương trình: "
+            + "; ".join(f"{name.lower()}: {number(v)}" for name, v in fed.items())
+            + "."
+        )
     money = common.funding_text(activities)
     if money:
         draft.p(f"Kinh phí: {draft.figure('Kinh phí', money, source)}.")

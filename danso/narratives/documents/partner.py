@@ -86,7 +86,8 @@ def compare(draft: Draft, request: Request, sets, found: dict[str, Aggregate]) -
                 continue  # no activity recorded that year: nothing to compare with
             before.figure(draft, code)
             versus = f"năm {previous.start.year}"
-            rows.append(f"{element.name}: {change(now.total(code), before.total(code), element.unit, None, versus)}.")  # fmt: skip
+            moved = change(now.total(code), before.total(code), element.unit, None, versus)
+            rows.append(f"{element.name}: {moved}.")
     if rows:
         draft.p(f"So với năm {previous.start.year}:")
         for row in rows:
@@ -100,8 +101,8 @@ def trips(draft: Draft, request: Request) -> None:
         return
     places = common.places_text(trips, request.end)
     source = f"Hoạt động số {', '.join(str(t.pk) for t in trips)} (chuyến dịch vụ lưu động)"
-    count = draft.figure("Số xã, phường, thị trấn các chuyến lưu động đến",
-                         f"{len({p.pk for t in trips for p in t.places.all()})}", source)  # fmt: skip
+    reached = len({p.pk for t in trips for p in t.places.all()})
+    count = draft.figure("Số xã, phường, thị trấn các chuyến lưu động đến", str(reached), source)
     n = draft.figure("Số chuyến dịch vụ lưu động", with_unit(len(trips), "chuyến"), source)
     draft.p(f"{n} dịch vụ lưu động đã đến {count} địa bàn: {places}.")
 

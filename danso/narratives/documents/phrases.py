@@ -16,7 +16,8 @@ PHRASES = {
     ],
     "KCN_QUY": [
         ("p", "Trong {period}, {who} đã tư vấn, cung cấp dịch vụ SKSS/KHHGĐ cho "
-              "{KCN_WORKERS_SERVED|lượt công nhân}; tư vấn trực tiếp cho {ACT_COUNSELLED|lượt người}."),
+              "{KCN_WORKERS_SERVED|lượt công nhân}; tư vấn trực tiếp cho "
+              "{ACT_COUNSELLED|lượt người}."),
         ("p", "Tổ chức {ACT_TRAININGS} tập huấn cho {ACT_TRAINED|lượt người}; {ACT_ADVOCACY} vận "
               "động và {ACT_CAMPAIGNS} truyền thông, tiếp cận {ACT_COMM_REACHED|lượt người}."),
     ],

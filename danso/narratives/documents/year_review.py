@@ -11,9 +11,9 @@ from danso.statistics.definitions import ELEMENTS, INDICATOR_BY_CODE
 from ..content import Draft
 from ..names import names_at
 from ..sources import Register
-from ..wording import change, date, number, with_unit
+from ..wording import change, date, number
 from . import common
-from .common import Request, capital
+from .common import Request
 
 COUNTS = ["births", "new_users"]
 RATES = ["cbr", "tfr", "srb", "third_share", "cpr", "mcpr"]
