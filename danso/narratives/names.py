@@ -86,13 +86,21 @@ def _old(unit, successors, predecessors, parents) -> str:
 
 
 def _new_before(unit, olds, parents) -> str:
-    """A current unit for a period before the reform: the old units it was made of."""
+    """A current unit for a period before the reform: the old units it was made of, grouped
+    by their district ("thị trấn Ea Súp, xã Ea Lê và xã Cư M'Lan, huyện Ea Súp (nay là xã Ea
+    Súp)")."""
     if not olds:
         return in_sentence(unit.name)
     olds = sorted(olds, key=lambda o: o.code)
     if len(olds) == 1 and olds[0].name == unit.name:
         return in_sentence(unit.name)
-    return f"{join([_with_district(o, parents) for o in olds])} (nay là {in_sentence(unit.name)})"
+    by_district: dict[str, list[str]] = {}
+    for old in olds:
+        parent = parents.get(old.parent_id)
+        district = in_sentence(parent.name) if parent and parent.level == Level.DISTRICT else ""
+        by_district.setdefault(district, []).append(in_sentence(old.name))
+    parts = [f"{join(names)}, {d}" if d else join(names) for d, names in by_district.items()]
+    return f"{'; '.join(parts)} (nay là {in_sentence(unit.name)})"
 
 
 def _village_before(village: OrgUnit) -> str:

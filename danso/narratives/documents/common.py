@@ -258,8 +258,10 @@ def programme_section(draft: Draft, request: Request) -> None:
 
 
 def direction_text(row) -> str:
+    """ "≥ 70%", "≤ 10%", "10–12": the target with its sign (a rate with its unit)."""
     sign = "≥" if row.target.direction == AT_LEAST else "≤"
-    return f"{sign} {target_text(row.target)}"
+    unit = row.metric.unit if row.metric.unit in ("%", "‰") else ""
+    return f"{sign} {target_text(row.target)}{unit}"
 
 
 def progress_rows(request: Request, day: datetime.date):
@@ -426,12 +428,12 @@ def capital(text: str) -> str:
 def target_verdict(row) -> str:
     """ "đạt 102,5% kế hoạch (146 người)" for counts; "kế hoạch ≥ 70%: đạt" for rates."""
     if row.actual is None:
-        return f"kế hoạch {direction_text(row)}{_unit_suffix(row)}: chưa có số liệu để đánh giá"
+        return f"kế hoạch {direction_text(row)}: chưa có số liệu để đánh giá"
     if row.metric.kind == "count" and row.target.direction == AT_LEAST:
         share = percent_of(row.actual, row.bound)
         done = "hoàn thành" if row.met else "chưa hoàn thành"
         return f"đạt {share}% kế hoạch ({target_text(row.target)}{_unit_suffix(row)}), {done}"
-    return f"kế hoạch {direction_text(row)}{_unit_suffix(row)}: {'đạt' if row.met else 'chưa đạt'}"
+    return f"kế hoạch {direction_text(row)}: {'đạt' if row.met else 'chưa đạt'}"
 
 
 def _unit_suffix(row) -> str:
