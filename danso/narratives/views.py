@@ -64,10 +64,12 @@ def _narrative_or_404(user, pk) -> Narrative:
 @login_required
 def narratives(request):
     """Start a draft (or reopen the one that exists) and list the drafts of the user's area."""
-    data = request.POST if request.method == "POST" else (request.GET if "loai" in request.GET
-                                                            else None)  # fmt: skip
     home = home_unit(request.user)
-    form = StartForm(data, initial={"dv": home.uid if home else ""})
+    initial = {"dv": home.uid if home else ""}
+    # A link (from an activity, from the cycle) fills the form in; only a POST opens a draft.
+    initial.update({k: v for k, v in request.GET.items() if k in StartForm.base_fields})
+    data = request.POST if request.method == "POST" else None
+    form = StartForm(data, initial=initial)
     if data is not None and form.is_valid():
         d = form.cleaned_data
         unit = get_visible_unit_or_404(request.user, d["dv"].strip())
@@ -157,14 +159,16 @@ def _start_drafting(request, narrative: Narrative):
         jobs.draft_narrative.enqueue(job.pk)
         return redirect("narrative_job", pk=job.pk)
     drafts.refresh(narrative)
-    return redirect("narrative", pk=narrative.pk)
+    return None
 
 
 @login_required
 def narrative(request, pk):
     narrative = _narrative_or_404(request.user, pk)
     if narrative.content is None and request.method == "GET":
-        return _start_drafting(request, narrative)
+        waiting = _start_drafting(request, narrative)
+        if waiting is not None:
+            return waiting
     if request.method == "POST":
         if not drafts.can_edit(request.user, narrative):
             raise PermissionDenied
@@ -196,7 +200,7 @@ def narrative_refresh(request, pk):
     narrative = _narrative_or_404(request.user, pk)
     if not drafts.can_edit(request.user, narrative):
         raise PermissionDenied
-    return _start_drafting(request, narrative)
+    return _start_drafting(request, narrative) or redirect("narrative", pk=narrative.pk)
 
 
 def _file(data: bytes, name: str, content_type: str) -> HttpResponse:
