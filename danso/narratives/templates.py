@@ -4,6 +4,7 @@ it is kept: it must be a Word document whose Jinja tags parse, name only what a 
 and render; otherwise it is refused with the reason and the current template stays."""
 
 import io
+import re
 import zipfile
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, UndefinedError
 
 from . import render
 from .kinds import Kind
@@ -160,6 +161,39 @@ def template_bytes(kind: Kind) -> tuple[bytes, int]:
     return bytes(uploaded.content), uploaded.number
 
 
+MARKER = "«danso-mục»"  # the sample text of each section, looked for in the rendered sample
+
+
+def _texts(data: bytes) -> list[str]:
+    """Every paragraph's text of the document's body, tables, headers and footers."""
+    document = Document(io.BytesIO(data))
+    found = []
+
+    def walk(container):
+        found.extend(p.text for p in container.paragraphs)
+        for table in container.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    walk(cell)
+
+    walk(document)
+    for section in document.sections:
+        walk(section.header)
+        walk(section.footer)
+    return found
+
+
+def _balanced(data: bytes) -> None:
+    text = "\n".join(_texts(data))
+    for opening, closing in (("{{", "}}"), ("{%", "%}")):
+        if text.count(opening) != text.count(closing):
+            raise TemplateRefused(
+                _("A tag is not closed: the template has %(open)s “%(o)s” but %(close)s "
+                  "“%(c)s”.") % {"open": text.count(opening), "o": opening,
+                                 "close": text.count(closing), "c": closing}
+            )  # fmt: skip
+
+
 def sample_content(kind: Kind) -> dict:
     """A content of the kind's shape for checking a template: every section with a paragraph
     and a table, every header field, and every figure code a draft of any kind may hold."""
@@ -175,11 +209,12 @@ def sample_content(kind: Kind) -> dict:
                                    "period", "period_label", "signer_title", "signer_role",
                                    "period_short", "period_end", "as_of_text")}  # fmt: skip
     header.update(recipients=["…"], minutes=kind.minutes)
-    block = [{"type": "p", "text": "…", "sensitive": False},
+    block = [{"type": "p", "text": MARKER, "sensitive": False},
              {"type": "table", "header": ["…", "…"], "rows": [["…", "1"]], "widths": [],
               "sensitive": False}]  # fmt: skip
     return {"kind": kind.code, "header": header,
-            "sections": {s.code: list(block) for s in kind.sections},
+            "sections": {s.code: [{**block[0], "text": f"{MARKER}{s.code}"}, block[1]]
+                         for s in kind.sections},
             "trace": [{"section": "", "label": "…", "value": "1", "source": "…",
                        "sensitive": False}],
             "figures": figures, "as_of": ""}  # fmt: skip
@@ -199,9 +234,22 @@ def check(kind: Kind, data: bytes) -> None:
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise TemplateRefused(_("The file is not a Word document (.docx)."))
     try:
+        _balanced(data)
+    except TemplateRefused:
+        raise
+    except Exception as err:  # noqa: BLE001 - a ZIP that python-docx cannot open
+        raise TemplateRefused(_("The file is not a Word document (.docx).")) from err
+    try:
         rendered = render.docx(data, kind, sample_content(kind), {}, True,
                                env=render.environment(StrictUndefined))  # fmt: skip
-        Document(io.BytesIO(rendered))
+        shown = "\n".join(_texts(rendered))
+    except UndefinedError as err:
+        found = re.search(r"'([^']+)' is undefined", err.message or "")
+        name = found.group(1) if found else (err.message or "")
+        raise TemplateRefused(
+            _("The template names “%(name)s”, which no draft holds; the names a template may "
+              "use are listed on this page.") % {"name": name}
+        ) from err
     except TemplateError as err:
         line = f" (dòng {err.lineno})" if getattr(err, "lineno", None) else ""
         raise TemplateRefused(
@@ -215,6 +263,12 @@ def check(kind: Kind, data: bytes) -> None:
         raise TemplateRefused(
             _("The template cannot be rendered: %(error)s.") % {"error": str(err)[:300]}
         ) from err
+    missing = [s.code for s in kind.sections if f"{MARKER}{s.code}" not in shown]
+    if missing:
+        raise TemplateRefused(
+            _("The template has lost the place of these sections: %(codes)s. Each needs its "
+              "own paragraph {{p body.<section> }}.") % {"codes": ", ".join(missing)}
+        )
 
 
 @transaction.atomic

@@ -133,7 +133,7 @@ def test_submission_freezes_the_draft_and_locks_it_until_returned(fpa, login, be
     staff = login(fpa["staff"])
     no_draft = staff.post("/bao-cao/nop/", {"bieu": "VB-DOITAC", "dv": "P66-HKHHGD", "ky": "2023"},
                           follow=True)  # fmt: skip
-    assert "There is no draft of this report to submit." in no_draft.content.decode()
+    assert "Chưa có bản thảo báo cáo này để nộp." in no_draft.content.decode()
     assert no_draft.redirect_chain[-1][0].startswith("/bao-cao/van-ban/?loai=partner_annual")
     assert Submission.objects.count() == 0
     location = start(staff)["Location"]
