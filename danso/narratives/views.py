@@ -36,11 +36,12 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 class StartForm(forms.Form):
     loai = forms.ChoiceField(label=gettext_lazy("Kind of report"))
     dv = forms.CharField(label=gettext_lazy("Unit (identifier)"), max_length=40)
-    ky = forms.CharField(label=gettext_lazy("Period (2023, 2024S1, 2024Q2) or dates of an "
-                                            "event (2025-12-01/2025-12-31)"),
-                         max_length=21, required=False)  # fmt: skip
-    hoat_dong = forms.IntegerField(label=gettext_lazy("Activity (event report)"),
-                                   required=False, min_value=1, max_value=2**31 - 1)  # fmt: skip
+    ky = forms.CharField(label=gettext_lazy("Period or dates"), max_length=21, required=False,
+                         widget=forms.TextInput(attrs={"placeholder": "2023 · 2024S1 · 2024Q2"}),
+                         help_text=gettext_lazy("An event: 2025-12-01/2025-12-31, or its "
+                                                "activity number."))  # fmt: skip
+    hoat_dong = forms.IntegerField(label=gettext_lazy("Activity no."), required=False,
+                                   min_value=1, max_value=2**31 - 1)  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

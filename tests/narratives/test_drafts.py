@@ -169,3 +169,27 @@ def test_submission_freezes_the_draft_and_locks_it_until_returned(fpa, login, be
     assert [v.number for v in narrative.versions.all()] == [2, 1]
     frozen = staff.get(f"/bao-cao/van-ban/{narrative.pk}/docx/?phien-ban=1")
     assert "Lần 1" in docx_text(frozen.content) and "Lần 2" not in docx_text(frozen.content)
+
+
+def test_a_large_unit_is_drafted_in_the_background_with_progress(fpa, login, monkeypatch):
+    """Above the threshold of villages to count afresh, the page hands the drafting to a
+    background job and shows its progress (here the threshold is lowered to 0 and the job run
+    as the worker would run it)."""
+    from danso.narratives import drafting, jobs
+    from danso.narratives.models import DraftJob
+
+    monkeypatch.setattr(drafting, "BACKGROUND_VILLAGES", -1)
+    officer = login(fpa["officer"])
+    location = officer.post("/bao-cao/van-ban/", {"loai": "year_review", "dv": "P66",
+                                                  "ky": "2024"})["Location"]  # fmt: skip
+    waiting = officer.get(location)
+    job = DraftJob.objects.get()
+    assert waiting.status_code == 302 and waiting["Location"] == f"/bao-cao/van-ban/viec/{job.pk}/"
+    running = officer.get(waiting["Location"])
+    assert "<progress" in running.content.decode()
+    jobs.run_job(job)
+    done = officer.get(waiting["Location"], headers={"HX-Request": "true"})
+    assert "Đã soạn xong số liệu." in done.content.decode()
+    page = officer.get(location)
+    assert page.status_code == 200
+    assert "Tổng kết công tác Dân số năm 2024" in str(Narrative.objects.get().content["header"])
