@@ -90,6 +90,14 @@ def _cell(cell, text: str, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
     run.font.size = Pt(11)
 
 
+def _repeat_header(row) -> None:
+    """The header row is repeated on every page a long table runs over."""
+    props = row._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    props.append(repeat)
+
+
 def _numeric(text: str) -> bool:
     stripped = text.replace(".", "").replace(",", "").replace("%", "").replace("‰", "")
     stripped = stripped.replace("*", "").replace("−", "").replace("+", "").strip()
@@ -103,9 +111,13 @@ def _table(doc, block: dict) -> None:
     _borders(table)
     for i, title in enumerate(header):
         _cell(table.rows[0].cells[i], title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _repeat_header(table.rows[0])
     last = len(rows) - 1
     for r, row in enumerate(rows, start=1):
         bold = block.get("total") and r - 1 == last
+        if len(row) < len(header):  # the last cell spans the rest ("Chưa được giao chỉ tiêu")
+            cells = table.rows[r].cells
+            cells[len(row) - 1].merge(cells[-1])
         for i, text in enumerate(row):
             align = WD_ALIGN_PARAGRAPH.RIGHT if _numeric(str(text)) else WD_ALIGN_PARAGRAPH.LEFT
             if (i == 0 and header[0] == "STT") or text in ("–", ""):
@@ -147,7 +159,7 @@ def appendix(doc, trace: list[dict]) -> None:
             for i, row in enumerate(trace, start=1)]  # fmt: skip
     _table(doc, {"header": ["STT", "Số liệu", "Giá trị", "Nguồn (biểu và dòng; chỉ tiêu và "
                             "phân tổ; chỉ số với tử số, mẫu số; mã hoạt động)"],
-                 "rows": rows, "widths": [1.1, 4.4, 2.8, 8.2]})  # fmt: skip
+                 "rows": rows, "widths": [1.3, 4.3, 2.8, 8.1]})  # fmt: skip
 
 
 def context(tpl: DocxTemplate, kind: Kind, content: dict, texts: dict,

@@ -247,8 +247,11 @@ def check(kind: Kind, data: bytes) -> None:
         found = re.search(r"'([^']+)' is undefined", err.message or "")
         name = found.group(1) if found else (err.message or "")
         raise TemplateRefused(
-            _("The template names “%(name)s”, which no draft holds; the names a template may "
-              "use are listed on this page.") % {"name": name}
+            _(
+                "The template names “%(name)s”, which no draft holds; the names a template may "
+                "use are listed on this page."
+            )
+            % {"name": name}
         ) from err
     except TemplateError as err:
         line = f" (dòng {err.lineno})" if getattr(err, "lineno", None) else ""
@@ -266,8 +269,11 @@ def check(kind: Kind, data: bytes) -> None:
     missing = [s.code for s in kind.sections if f"{MARKER}{s.code}" not in shown]
     if missing:
         raise TemplateRefused(
-            _("The template has lost the place of these sections: %(codes)s. Each needs its "
-              "own paragraph {{p body.<section> }}.") % {"codes": ", ".join(missing)}
+            _(
+                "The template has lost the place of these sections: %(codes)s. Each needs its "
+                "own paragraph {{p body.<section> }}."
+            )
+            % {"codes": ", ".join(missing)}
         )
 
 

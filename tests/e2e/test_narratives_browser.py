@@ -32,7 +32,9 @@ def test_partner_staff_drafts_edits_and_downloads_the_annual_report(login_as):
     page.get_by_role("button", name="Lưu nội dung").click()
     page.wait_for_load_state("networkidle")
     assert "Đã lưu nội dung." in page.locator("main").inner_text()
-    assert page.locator("#text_situation").input_value() == "Hội có 15 chi hội cơ sở, 1.200 hội viên."
+    assert (
+        page.locator("#text_situation").input_value() == "Hội có 15 chi hội cơ sở, 1.200 hội viên."
+    )
     page.get_by_text("Phụ lục:").click()  # the appendix opens
     shot(page, "narrative-draft")
     with page.expect_download() as download:
@@ -43,9 +45,9 @@ def test_partner_staff_drafts_edits_and_downloads_the_annual_report(login_as):
     assert "Tổng số lượt khách hàng được cung cấp dịch vụ: 5.838 lượt, trong đó:" in text
 
 
-def test_an_administrator_sees_the_templates(login_as):
+def test_an_administrator_sees_the_templates(login_as, server):
     page = login_as("admin")
-    page.goto(page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2] + "/bao-cao/van-ban/mau/")
+    page.goto(f"{server}/bao-cao/van-ban/mau/")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "Mẫu văn bản báo cáo"
     assert page.locator("tbody tr").count() == 6

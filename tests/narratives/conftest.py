@@ -3,6 +3,8 @@ import io
 import pytest
 from docx import Document
 
+from tests.statistics.conftest import register  # noqa: F401 - the register of tests/statistics
+
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):

@@ -102,15 +102,21 @@ def test_the_api_creates_reads_and_changes_a_draft(fpa, bearer):
                         content_type="application/json", headers={"If-Match": '"2"'})  # fmt: skip
     assert refused.status_code == 422
     assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [
-        ("texts.nope", "unknown_section"), ("texts.tasks", "nul_byte")]
+        ("texts.nope", "unknown_section"),
+        ("texts.tasks", "nul_byte"),
+    ]
     docx = api.get(f"{url}/docx")
     assert docx.status_code == 200 and "12 chuyến." in docx_text(docx.content)
     wrong = api.post("/api/v1/narratives", {**payload, "period": "2023Q1"},
                      content_type="application/json")  # fmt: skip
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["code"] == "wrong_period_type"
     openapi = api.get("/api/v1/openapi.json").json()["paths"]
-    assert {"/api/v1/narratives", "/api/v1/narratives/kinds", "/api/v1/narratives/{narrative_id}",
-            "/api/v1/narratives/{narrative_id}/docx"} <= set(openapi)
+    assert {
+        "/api/v1/narratives",
+        "/api/v1/narratives/kinds",
+        "/api/v1/narratives/{narrative_id}",
+        "/api/v1/narratives/{narrative_id}/docx",
+    } <= set(openapi)
 
 
 def test_scope_and_roles(fpa, bearer, login):
@@ -125,8 +131,9 @@ def test_scope_and_roles(fpa, bearer, login):
     assert outsider.get("/api/v1/narratives").json()["count"] == 0
     viewer = bearer(fpa["viewer"])
     assert viewer.get(f"/api/v1/narratives/{pk}").status_code == 200
-    assert viewer.post("/api/v1/narratives", {"kind": "partner_annual", "ou": "P66-HKHHGD",
-                       "period": "2023"}, content_type="application/json").status_code == 403  # fmt: skip
+    payload = {"kind": "partner_annual", "ou": "P66-HKHHGD", "period": "2023"}
+    refused = viewer.post("/api/v1/narratives", payload, content_type="application/json")
+    assert refused.status_code == 403
 
 
 def test_submission_freezes_the_draft_and_locks_it_until_returned(fpa, login, bearer):
@@ -144,8 +151,11 @@ def test_submission_freezes_the_draft_and_locks_it_until_returned(fpa, login, be
     assert submitted.status_code == 302 and submitted["Location"] == location
     submission = Submission.objects.get()
     version = narrative.versions.get()
-    assert (version.number, version.submission, version.texts) == (1, submission,
-                                                                   {"assessment": "Lần 1"})
+    assert (version.number, version.submission, version.texts) == (
+        1,
+        submission,
+        {"assessment": "Lần 1"},
+    )
     assert "Lần 1" in docx_text(bytes(version.docx))
     # Locked: the texts cannot change, on the web or through the API.
     narrative.refresh_from_db()
@@ -158,8 +168,8 @@ def test_submission_freezes_the_draft_and_locks_it_until_returned(fpa, login, be
     assert locked.status_code == 409 and locked.json()["code"] == "locked"
     # The province returns it; the unit corrects and submits again: version 2.
     province = login(fpa["officer"])
-    province.post(f"/bao-cao/nop/{submission.pk}/xet/", {"action": "return",
-                                                          "comment": "Bổ sung đánh giá"})  # fmt: skip
+    returned = {"action": "return", "comment": "Bổ sung đánh giá"}
+    province.post(f"/bao-cao/nop/{submission.pk}/xet/", returned)
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RETURNED
     staff.post(location, {"version": narrative.version, "text_assessment": "Lần 2"})

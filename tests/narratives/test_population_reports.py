@@ -20,7 +20,6 @@ from danso.narratives.kinds import KINDS
 from danso.orgunits.models import OrgUnit
 from danso.programmes import plans
 from danso.programmes.plans import Share
-from tests.statistics.conftest import register  # noqa: F401 - the shared register fixture
 
 from .conftest import docx_tables, docx_text
 
@@ -88,7 +87,7 @@ def test_quarterly_briefing_lists_every_commune_with_its_progress_and_the_laggin
     assert len(listed) == communes.count() == 102
     ea_sup = [row for row in table if row[1] == "Xã Ea Súp"][0]
     index = table.index(ea_sup)
-    rows = {r[2]: r for r in table[index:index + 2]}
+    rows = {r[2]: r for r in table[index : index + 2]}
     assert rows["Tỷ lệ sử dụng biện pháp tránh thai (CPR)"][3:6] == ["≥ 70%", "50,0%", "71,4%"]
     assert rows["Tỷ lệ sử dụng biện pháp tránh thai (CPR)"][6].startswith("Chậm tiến độ")
     assert rows["Tỷ lệ sinh con thứ 3 trở lên"][3:5] == ["≤ 10%", "0,0%"]
@@ -103,12 +102,17 @@ def test_quarterly_briefing_lists_every_commune_with_its_progress_and_the_laggin
             "(71,4%, cần đạt 100,0% đến thời điểm này).") in lagging  # fmt: skip
     assert "Tuy Hòa" not in lagging
     # The quarter against the same quarter of last year.
-    assert "- Số trẻ sinh ra: 1 trẻ (nam 1, nữ 0), tăng 1 trẻ so với cùng kỳ năm 2024 (0 trẻ)." in text
+    assert (
+        "- Số trẻ sinh ra: 1 trẻ (nam 1, nữ 0), tăng 1 trẻ so với cùng kỳ năm 2024 (0 trẻ)." in text
+    )
 
 
 def test_six_month_review_and_wrong_periods(register):
     text = docx_text(document("six_month_review", "P66", "2025S2"))
-    assert "Sơ kết công tác Dân số 6 tháng cuối năm 2025 và nhiệm vụ trọng tâm 6 tháng đầu năm 2026" in text
+    assert (
+        "Sơ kết công tác Dân số 6 tháng cuối năm 2025 và nhiệm vụ trọng tâm 6 tháng đầu năm 2026"
+        in text
+    )
     assert "cùng kỳ năm 2024" in text
     kind = KINDS["six_month_review"]
     with pytest.raises(drafting.DraftError) as err:

@@ -54,7 +54,9 @@ def test_a_changed_template_is_used_and_a_broken_one_refused(admin, login):
     assert builtin.status_code == 200
     heading = "III. KẾT QUẢ"
     assert heading in docx_text(builtin.content)
-    changed = edited(builtin.content, heading, "III. KẾT QUẢ ĐẠT ĐƯỢC VÀ {{ figures.ACT_MOBILE_TRIPS }}")
+    changed = edited(
+        builtin.content, heading, "III. KẾT QUẢ ĐẠT ĐƯỢC VÀ {{ figures.ACT_MOBILE_TRIPS }}"
+    )
     assert upload(web, "event", changed).status_code == 302
     (kept,) = NarrativeTemplate.objects.all()
     assert (kept.kind, kept.number, kept.uploaded_by) == ("event", 1, admin)

@@ -56,12 +56,16 @@ def test_the_permitted_reader_sees_every_part(union):
     assert "Xây dựng, củng cố 2.329 địa chỉ tin cậy tại cộng đồng." in text
     assert "Vận động kinh phí hỗ trợ trẻ được đỡ đầu: 170.000.000.000 đồng." in text
     assert "Có 3 vụ việc nghiêm trọng" in text
-    assert "Chỉ số WU_DV_SUPPORTED_SHARE = (#{WU_DV_SUPPORTED}) 1.508 ÷ (#{WU_DV_DETECTED}) 1.665" in text
+    assert (
+        "Chỉ số WU_DV_SUPPORTED_SHARE = (#{WU_DV_SUPPORTED}) 1.508 ÷ (#{WU_DV_DETECTED}) 1.665"
+        in text
+    )
 
 
 def test_without_the_permission_the_sensitive_parts_are_left_out_with_a_note(union, bearer):
+    notes = {"violence_notes": "Có 3 vụ việc nghiêm trọng."}
     narrative, _ = drafts.open_draft(union["allowed"], KINDS["womens_union"], union["unit"],
-                                     "2023", texts={"violence_notes": "Có 3 vụ việc nghiêm trọng."})  # fmt: skip
+                                     "2023", texts=notes)  # fmt: skip
     text = docx_text(drafts.docx(narrative, union["other"]))
     for secret in SENSITIVE:
         assert secret not in text, secret

@@ -259,8 +259,10 @@ def programme_section(draft: Draft, request: Request) -> None:
 
 def direction_text(row) -> str:
     """ "≥ 70%", "≤ 10%", "10–12": the target with its sign (a rate with its unit)."""
-    sign = "≥" if row.target.direction == AT_LEAST else "≤"
     unit = row.metric.unit if row.metric.unit in ("%", "‰") else ""
+    if row.target.value_max is not None and row.target.value_max != row.target.value:
+        return f"{target_text(row.target)}{unit}"  # a range says both bounds itself
+    sign = "≥" if row.target.direction == AT_LEAST else "≤"
     return f"{sign} {target_text(row.target)}{unit}"
 
 
@@ -325,7 +327,7 @@ def progress_table(draft: Draft, request: Request, day: datetime.date, progresse
         n += 1
         name = child_name(child, names)
         if p is None or not p.rows:
-            rows.append([str(n), name, "Chưa được giao chỉ tiêu", "", "", "", ""])
+            rows.append([str(n), name, "Chưa được giao chỉ tiêu"])
             without.append(child)
             continue
         for i, row in enumerate(p.rows):
@@ -346,7 +348,7 @@ def progress_table(draft: Draft, request: Request, day: datetime.date, progresse
         f"độ” so với tỷ lệ cần đạt đến ngày {date(day)})."
     )
     draft.table(["STT", "Đơn vị", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ", "Tiến độ"], rows,
-                [1.0, 3.4, 4.2, 2.0, 2.4, 1.6, 2.6])  # fmt: skip
+                [1.3, 3.3, 3.6, 1.9, 2.2, 1.6, 2.6])  # fmt: skip
     draft.figure(
         "Bảng tiến độ theo đơn vị",
         f"{number(len(rows))} dòng",
