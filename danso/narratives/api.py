@@ -120,6 +120,11 @@ def _narrative(request, narrative_id: int) -> Narrative:
     return narrative
 
 
+def _forbidden() -> Status:
+    error = {"field": "", "code": "forbidden", "message": _("Your role may not write reports.")}
+    return Status(403, {"detail": _("Refused"), "errors": [error]})
+
+
 def _refused(errors: list[dict]) -> Status:
     return Status(422, {"detail": _("Refused"), "errors": errors})
 
@@ -151,19 +156,7 @@ def create_narrative(request, payload: NarrativeIn):
     once. `texts` maps a section code (see /narratives/kinds) to the unit's text."""
     user = request.auth
     if not user.can_edit:
-        return Status(
-            403,
-            {
-                "detail": _("Refused"),
-                "errors": [
-                    {
-                        "field": "",
-                        "code": "forbidden",
-                        "message": _("Your role may not write reports."),
-                    }
-                ],
-            },
-        )
+        return _forbidden()
     errors = []
     kind = KINDS.get(payload.kind)
     if kind is None:
@@ -211,19 +204,7 @@ def change_texts(request, narrative_id: int, payload: TextsIn, response: HttpRes
     the ETag read: 409 `stale_version` when someone saved meanwhile, `locked` once submitted."""
     narrative = _narrative(request, narrative_id)
     if not drafts.can_edit(request.auth, narrative):
-        return Status(
-            403,
-            {
-                "detail": _("Refused"),
-                "errors": [
-                    {
-                        "field": "",
-                        "code": "forbidden",
-                        "message": _("Your role may not write reports."),
-                    }
-                ],
-            },
-        )
+        return _forbidden()
     expected = parse_if_match(request.headers.get("If-Match"))
     try:
         drafts.save_texts(request.auth, narrative, payload.texts, expected)
@@ -245,19 +226,7 @@ def refresh(request, narrative_id: int):
     """Draft the figures again from the data as they stand now."""
     narrative = _narrative(request, narrative_id)
     if not drafts.can_edit(request.auth, narrative):
-        return Status(
-            403,
-            {
-                "detail": _("Refused"),
-                "errors": [
-                    {
-                        "field": "",
-                        "code": "forbidden",
-                        "message": _("Your role may not write reports."),
-                    }
-                ],
-            },
-        )
+        return _forbidden()
     if drafts.locked(narrative):
         return Status(409, {"detail": drafts.Locked().message, "code": "locked"})
     drafts.refresh(narrative)
@@ -273,29 +242,30 @@ def _document(request, narrative: Narrative, version: int | None) -> tuple[bytes
     return drafts.docx(narrative, request.auth), None
 
 
+def _download(request, narrative_id: int, version: int | None, extension: str):
+    narrative = _narrative(request, narrative_id)
+    data, number = _document(request, narrative, version)
+    if extension == "pdf":
+        data, content_type = render.pdf(data), "application/pdf"
+    else:
+        content_type = DOCX_TYPE
+    response = HttpResponse(data, content_type=content_type)
+    name = file_name(narrative, extension, number)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @router.get("/narratives/{narrative_id}/docx", response={200: None})
 def get_docx(request, narrative_id: int, version: int | None = None):
     """The draft as DOCX (or a frozen version's, `version`); sensitive parts only for callers
     with the permission."""
-    narrative = _narrative(request, narrative_id)
-    data, number = _document(request, narrative, version)
-    response = HttpResponse(data, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{file_name(narrative, "docx", number)}"'
-    )
-    return response
+    return _download(request, narrative_id, version, "docx")
 
 
 @router.get("/narratives/{narrative_id}/pdf", response={200: None, 503: dict})
 def get_pdf(request, narrative_id: int, version: int | None = None):
     """The same as PDF, where LibreOffice is installed on the server (else 503)."""
-    narrative = _narrative(request, narrative_id)
     if render.libreoffice() is None:
         return Status(503, {"detail": _("LibreOffice is not installed on the server: no PDF."),
                             "code": "no_libreoffice"})  # fmt: skip
-    data, number = _document(request, narrative, version)
-    response = HttpResponse(render.pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{file_name(narrative, "pdf", number)}"'
-    )
-    return response
+    return _download(request, narrative_id, version, "pdf")

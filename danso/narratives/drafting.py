@@ -7,7 +7,6 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danso.accounts.scope import path_in_scope
 from danso.statistics.compute import villages_to_compute
 from danso.statistics.jobs import BACKGROUND_VILLAGES
 from danso.statistics.periods import Period, PeriodError
@@ -130,7 +129,3 @@ def gather(request: Request) -> dict:
     """The drafted content (content.Draft.as_json()) of every audience: sensitive parts are
     marked, and content.visible() removes them for users without the permission."""
     return MODULES[request.kind.code].draft(request).as_json()
-
-
-def may_view(user, unit) -> bool:
-    return user is None or path_in_scope(user, unit.path)

@@ -14,14 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import can_open, scope_paths
-from danso.concurrency import StaleEdit, claim
+from danso.concurrency import claim
 from danso.statistics import cycle
 from danso.statistics.models import Submission
 from danso.statistics.periods import Period
 
 from . import drafting, render, templates
 from .content import has_sensitive, visible
-from .drafting import DraftError
 from .kinds import KINDS, Kind
 from .models import Narrative, NarrativeVersion
 
@@ -213,6 +212,3 @@ def freeze(narrative: Narrative) -> NarrativeVersion:
         narrative=narrative, number=number, texts=narrative.texts, content=narrative.content,
         docx=full, docx_public=public, template_version=template_number,
     )  # fmt: skip
-
-
-__all__ = ["DraftError", "StaleEdit"]

@@ -4,9 +4,9 @@ background jobs that draft a large unit's report."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from danso.concurrency import Versioned
+from danso.statistics.models import ReportJob
 
 
 class Narrative(Versioned):
@@ -110,11 +110,7 @@ class NarrativeTemplate(models.Model):
 class DraftJob(models.Model):
     """Drafting a large unit's report in the background; its page shows the progress."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = ReportJob.Status  # the same states as the statistical reports' jobs
 
     narrative = models.ForeignKey(Narrative, on_delete=models.CASCADE, related_name="jobs")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

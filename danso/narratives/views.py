@@ -27,7 +27,7 @@ from danso.statistics.periods import Period
 
 from . import drafting, drafts, jobs, templates
 from . import render as rendering
-from .kinds import EVENT, KINDS
+from .kinds import KINDS
 from .models import DraftJob, Narrative, NarrativeVersion
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -309,6 +309,3 @@ def template_download(request, code):
     if request.GET.get("goc"):
         data, number = templates.builtin(kind), 0
     return _file(data, f"mau-{kind.code}-{number}.docx", DOCX_TYPE)
-
-
-__all__ = ["EVENT"]

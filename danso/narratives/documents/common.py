@@ -11,7 +11,7 @@ from danso.programmes import progress as plan_progress
 from danso.programmes.activities import with_totals
 from danso.programmes.metrics import AT_LEAST
 from danso.programmes.models import Activity, ActivityKind, DataSet, FundingSource, Plan
-from danso.programmes.plans import latest, lines, target_text
+from danso.programmes.plans import lines, target_text
 from danso.statistics.compute import child_columns
 from danso.statistics.periods import Period
 
@@ -409,9 +409,6 @@ def next_year_targets(draft: Draft, request: Request, year: int) -> None:
         source = f"Kế hoạch năm {year} của {request.unit.name}, chỉ tiêu {t.metric}{revision}"
         shown = draft.figure(f"Kế hoạch {year}: {line.metric.name}", text, source)
         draft.bullet(f"{line.metric.name}: {shown}.")
-
-
-__all__ = ["latest", "period_words"]
 
 
 def stage(request: Request, index: int, count: int):
