@@ -37,7 +37,7 @@ def as_json(result: Result) -> dict:
         "rows": flat_rows(result),
         "height": len(flat_rows(result)),
         "width": len(headers),
-        "as_of": result.as_of.isoformat(),
+        "as_of": timezone.localtime(result.as_of).isoformat(),  # with the server's offset
     }
 
 

@@ -9,7 +9,9 @@
 
 As in DHIS2, where a level or a group is named, the units named beside it are boundaries (the
 level or group is taken inside them) and not shown themselves; without a boundary it is the
-user's own units. Whatever is named, only units inside the user's area are ever shown.
+user's own units. Levels add up, as do groups; a level and a group together give the group's
+members at that level ("the communes of the ethnic-minority areas"). Whatever is named,
+only units inside the user's area are ever shown.
 """
 
 from dataclasses import dataclass, field
@@ -73,14 +75,17 @@ def resolve(items: list[str], user) -> list[OrgUnit]:
     inside = Q(pk__in=[])
     for unit in within:
         inside |= Q(path__startswith=unit.path)
-    found = []
-    for kind, value in selections:
-        chosen = visible.filter(inside).exclude(level=Level.ORGANISATION)
-        if kind == "level":
-            chosen = [u for u in chosen.filter(path__regex=_depth_regex(value))]
-        else:
-            chosen = list(chosen.filter(unit_groups=value))
-        found += sorted(chosen, key=lambda u: u.path)
+    chosen = visible.filter(inside).exclude(level=Level.ORGANISATION)
+    levels = [value for kind, value in selections if kind == "level"]
+    groups = [value for kind, value in selections if kind == "group"]
+    if levels:
+        by_depth = Q(pk__in=[])
+        for n in levels:
+            by_depth |= Q(path__regex=_depth_regex(n))
+        chosen = chosen.filter(by_depth)
+    if groups:
+        chosen = chosen.filter(unit_groups__in=groups)
+    found = sorted(chosen.distinct(), key=lambda u: u.path)
     return _unique(found)
 
 

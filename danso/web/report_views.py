@@ -186,6 +186,7 @@ def completeness(request):
 def dashboard(request):
     from django.utils import timezone
 
+    from danso.analysis.views import pinned_for
     from danso.statistics.dashboard import ranking, recent_quarters, trends
 
     home = home_unit(request.user)
@@ -195,7 +196,7 @@ def dashboard(request):
     quarters = recent_quarters(timezone.localdate())
     return render(request, "statistics/dashboard.html", {
         "unit": unit, "quarter": quarters[-1], "series": trends(unit, quarters),
-        "ranking": ranking(unit, quarters[-1]),
+        "ranking": ranking(unit, quarters[-1]), "pinned": pinned_for(request.user),
     })  # fmt: skip
 
 

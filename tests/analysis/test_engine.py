@@ -117,6 +117,13 @@ def test_groups_as_units_and_as_a_dimension(register, officer):
     ethnic = _group("DTTS", A)
     r = ask(officer, ["dx:births", "pe:2025Q3", "ou:P66;OU_GROUP-DTTS"])
     assert [u.key for u in r.units] == [A]
+    ethnic.members.add(OrgUnit.objects.get(uid="P66"))
+    r = ask(officer, ["dx:births", "pe:2025Q3", "ou:P66;OU_GROUP-DTTS"])
+    assert [u.key for u in r.units] == ["P66", A]
+    r = ask(officer, ["dx:births", "pe:2025Q3", "ou:P66;LEVEL-3;OU_GROUP-DTTS"])
+    assert [u.key for u in r.units] == [A]  # the group's members at the level
+    r = ask(officer, ["dx:births", "pe:2025Q3", "ou:P66;LEVEL-2;LEVEL-3"])  # levels add up
+    assert r.units[0].key == "P66" and len(r.units) > 2
     other = _group("OTHER", B)
     areas = OrgUnitGroupSet.objects.create(uid=uid_for("ougs", "KV"), code="KV", name="Khu vực")
     areas.groups.add(ethnic, other)
