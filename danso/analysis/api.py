@@ -34,6 +34,8 @@ def analytics(
                                                  "cell (xlsx is always one)"),
     rows: str = Query("", description="pivot rows, e.g. ou;dx"),
     columns: str = Query("", description="pivot columns, e.g. pe"),
+    previousYear: bool = Query(False, description="each figure also for the same period of "
+                                                  "the year before, and the change"),
 ):  # fmt: skip
     """Figures × periods × org units, modelled on DHIS2's `/api/analytics`.
 
@@ -46,6 +48,8 @@ def analytics(
     - `ou`: uids of either map, USER_ORGUNIT(_CHILDREN, _GRANDCHILDREN), LEVEL-n,
       OU_GROUP-code; a level or group is taken inside the units named beside it.
     - A dimension given as `filter=` is added up (units as one area, periods as one span).
+    - `previousYear=true`: each figure is followed by `<dx>__LY` (the same period of the year
+      before) and `<dx>__CHANGE` (the difference; points for a rate).
 
     Rows hold the dimensions' keys, then value, numerator, denominator (for every rate) and a
     caution where a rate rests on too few events or people. Computed from the register and
@@ -53,7 +57,8 @@ def analytics(
     Errors: 400 with `errors: [{field, code, message}]`."""
     shortcuts = {"dx": dx, "pe": pe, "ou": ou}
     try:
-        result = run(request.auth, dimension or [], filter or [], shortcuts)
+        result = run(request.auth, dimension or [], filter or [], shortcuts,
+                     previous_year=previousYear)  # fmt: skip
         if format == "json":
             return as_json(result)
         if format == "csv" and not tableLayout:

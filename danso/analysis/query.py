@@ -11,7 +11,7 @@ the units of the `ou` filter (the user's own units without one).
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 from django.utils import timezone
@@ -82,7 +82,9 @@ def parse(dimension: list[str], filter: list[str], shortcuts: dict[str, str]):
 
 
 def run(user, dimension: list[str], filter: list[str], shortcuts: dict[str, str],
-        today: datetime.date | None = None) -> Result:  # fmt: skip
+        today: datetime.date | None = None, previous_year: bool = False) -> Result:  # fmt: skip
+    """`previous_year`: each figure also for the same period of the year before, and the
+    change (see `with_previous_year`)."""
     today = today or timezone.localdate()
     as_of = timezone.now()
     given, order = parse(dimension, filter, shortcuts)
@@ -140,8 +142,10 @@ def run(user, dimension: list[str], filter: list[str], shortcuts: dict[str, str]
     filters = [axis for axis in AXES if axis in given and not given[axis][0]]
     if group_sets and "ou" not in filters and "ou" in given:
         filters.append("ou")
-    return Result(figures, pe, ou, order, filters, evaluate(figures, pe, ou), as_of,
-                  ou_dimension)  # fmt: skip
+    cells = evaluate(figures, pe, ou)
+    if previous_year:
+        figures, cells = with_previous_year(figures, pe, ou, cells)
+    return Result(figures, pe, ou, order, filters, cells, as_of, ou_dimension)
 
 
 def _groups(user, code: str, items: list[str], boundary) -> list[UnitItem]:
@@ -173,3 +177,43 @@ def _groups(user, code: str, items: list[str], boundary) -> list[UnitItem]:
         members = list(visible_units(user, group.members.filter(inside)).order_by("path"))
         rows.append(UnitItem(group.code, group.name, members))
     return rows
+
+
+LAST_YEAR, CHANGE = "__LY", "__CHANGE"
+
+
+def _year_before(period):
+    if isinstance(period, period_items.Span):
+        start = period.start.replace(year=period.start.year - 1)
+        end = period.end.replace(year=period.end.year - 1, day=1)
+        end = (end.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        end -= datetime.timedelta(days=1)  # the month's last day (29/02 comes back as 28/02)
+        return period_items.Span(start, end, f"{period.id}{LAST_YEAR}", period.label)
+    return period_items.same_period_last_year(period)
+
+
+def with_previous_year(figures: list[Figure], periods: list[PeriodItem], units, cells):
+    """Each figure followed by itself for the same period of the year before (its own parts
+    and caution) and by the change: the difference, in the figure's unit (points for a
+    rate). They are figures of their own (`<dx>__LY`, `<dx>__CHANGE`), so the table, the chart
+    and the exports show them like any other."""
+    before = [PeriodItem(p.key, p.label, _year_before(p.span)) for p in periods]
+    previous = evaluate(figures, before, units)
+    shown, out = [], dict(cells)
+    for f in figures:
+        last = replace(f, key=f.key + LAST_YEAR, name=_("%(name)s, same period last year")
+                       % {"name": f.name})  # fmt: skip
+        change = replace(f, key=f.key + CHANGE, is_rate=False,
+                         unit=_("points") if f.is_rate else f.unit,
+                         name=_("%(name)s, change on the same period last year")
+                         % {"name": f.name})  # fmt: skip
+        shown += [f, last, change]
+        for p in periods:
+            for u in units:
+                now, then = cells[(f.key, p.key, u.key)], previous[(f.key, p.key, u.key)]
+                out[(last.key, p.key, u.key)] = then
+                difference = None
+                if now.value is not None and then.value is not None:
+                    difference = round(now.value - then.value, f.decimals)
+                out[(change.key, p.key, u.key)] = Cell(difference)
+    return shown, out

@@ -101,7 +101,9 @@ def check_query(user, query: str) -> None:
     answered is saved."""
     params = parse_qs(query)
     shortcuts = {axis: params.get(axis, [""])[0] for axis in ("dx", "pe", "ou")}
-    run(user, params.get("dimension", []), params.get("filter", []), shortcuts)
+    previous_year = params.get("previousYear", ["false"])[0] == "true"
+    run(user, params.get("dimension", []), params.get("filter", []), shortcuts,
+        previous_year=previous_year)  # fmt: skip
 
 
 @login_required

@@ -100,3 +100,15 @@ def test_in_the_openapi_document(db):
     assert "/api/v1/analytics" in paths
     names = {p["name"] for p in paths["/api/v1/analytics"]["get"]["parameters"]}
     assert {"dimension", "filter", "dx", "pe", "ou", "format"} <= names
+
+
+def test_previous_year_through_the_api(register, officer, bearer):
+    body = (
+        bearer(officer)
+        .get(URL, {"dx": "births", "pe": "2025Q3", "ou": A, "previousYear": "true"})
+        .json()
+    )
+    assert body["metaData"]["dimensions"]["dx"] == ["births", "births__LY", "births__CHANGE"]
+    assert body["metaData"]["items"]["births__LY"]["name"].startswith("Số trẻ sinh ra")
+    rows = {r[0]: r[3] for r in body["rows"]}
+    assert rows == {"births": 1, "births__LY": 0, "births__CHANGE": 1}

@@ -245,3 +245,22 @@ def test_targets_and_progress(register, officer):
     assert (cpr.value, cpr.numerator, cpr.denominator) == (83.3, 50.0, 60)
     assert value(r, "TARGET.births", "2024", A) is None  # no plan for 2024
     assert value(r, "TARGET.births", "2025Q3", B) is None  # no plan at Tuy Hòa
+
+
+def test_the_same_period_last_year_and_the_change(register, officer):
+    """Everyone was registered on 01/01/2025: 2024Q3 has no births and no married women, so
+    births 1 against 0 (change +1), CPR 50,0 against none (no change can be given)."""
+    r = run(officer, ["dx:births;cpr", "pe:2025Q3", f"ou:{A}"], [], {}, today=TODAY,
+            previous_year=True)  # fmt: skip
+    assert [f.key for f in r.figures] == [
+        "births", "births__LY", "births__CHANGE", "cpr", "cpr__LY", "cpr__CHANGE",
+    ]  # fmt: skip
+    got = {f.key: value(r, f.key, "2025Q3", A) for f in r.figures}
+    assert got == {"births": 1, "births__LY": 0, "births__CHANGE": 1, "cpr": 50.0,
+                   "cpr__LY": None, "cpr__CHANGE": None}  # fmt: skip
+    assert r.cell("cpr__LY", "2025Q3", A).denominator == 0
+    r = run(officer, ["dx:births", f"ou:{A};{B}"], ["pe:2025Q2;2025Q3"], {}, today=TODAY,
+            previous_year=True)  # fmt: skip
+    span = r.periods[0].key
+    assert [value(r, k, span, x) for k in ("births", "births__LY", "births__CHANGE")
+            for x in (A, B)] == [1, 1, 0, 0, 1, 1]  # fmt: skip

@@ -192,6 +192,7 @@
         if (place === "rows") rows.push(axis);
         if (place === "columns") columns.push(axis);
       });
+      if (form.elements.previous_year.checked) params.append("previousYear", "true");
       return {query: params.toString(), rows: rows, columns: columns, chart: value("chart")};
     }
 
@@ -217,6 +218,7 @@
       });
       axesOf(state.rows).forEach(function (a) { if (form.elements["place_" + a] && form.elements["place_" + a].value !== "filter") form.elements["place_" + a].value = "rows"; });
       if (state.chart) form.elements.chart.value = state.chart;
+      form.elements.previous_year.checked = params.get("previousYear") === "true";
     }
 
     function refresh() {
