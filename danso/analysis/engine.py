@@ -108,6 +108,22 @@ def _cover(paths: list[str]) -> list[str]:
     return [p for i, p in enumerate(ordered) if not any(p.startswith(q) for q in ordered[:i])]
 
 
+def _roots(units: list[UnitItem]) -> list[str]:
+    """Where to read data values and activities: the units' own subtrees when few, else the
+    subtree holding all of them (one grouped query per period instead of one per unit; the
+    rows then take only what lies under their units)."""
+    tops = _cover([u.path for item in units for u in item.units])
+    if len(tops) <= 5:
+        return tops
+    parts = [p.strip("/").split("/") for p in tops]
+    common = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) > 1:
+            break
+        common.append(level[0])
+    return ["/" + "/".join(common) + "/"]
+
+
 def _prefixes(path: str) -> list[str]:
     parts = path.strip("/").split("/")
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
@@ -186,7 +202,7 @@ def _aggregate(figures: list[Figure], periods, units) -> dict[Key, Cell]:
         if f.kind == kinds.INDICATOR:
             codes |= AGGREGATE_BY_CODE[f.code].element_codes
     elements = list(DataElement.objects.filter(code__in=codes).select_related("category_combo"))
-    tops = _cover([u.path for item in units for u in item.units])
+    tops = _roots(units)
     cells = {}
     for p in periods:
         by_path = {}
@@ -234,7 +250,7 @@ def small_number_caution(count, base: str, minimum: int) -> str:
 
 
 def _activities(figures: list[Figure], periods, units) -> dict[Key, Cell]:
-    tops = _cover([u.path for item in units for u in item.units])
+    tops = _roots(units)
     cells = {}
     for p in periods:
         by_path: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
