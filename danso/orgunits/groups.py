@@ -298,3 +298,13 @@ def create_demo_groups(province: OrgUnit) -> None:
                                  "exclusive": exclusive},
         )  # fmt: skip
         group_set.groups.add(*[groups[m] for m in members])
+
+
+def chosen_group(request) -> dict:
+    """The group a page's list is narrowed to (`?nhom=CODE`), with the choices for its select:
+    completeness, progress and the dashboard's ranking list only the group's units."""
+    code = request.GET.get("nhom", "")
+    group = OrgUnitGroup.objects.filter(code=code).first() if code else None
+    members = set(group.members.values_list("pk", flat=True)) if group else None
+    return {"unit_groups": OrgUnitGroup.objects.order_by("name"), "unit_group": group,
+            "in_group": (lambda unit: members is None or unit.pk in members)}  # fmt: skip

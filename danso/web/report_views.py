@@ -19,6 +19,7 @@ from danso.accounts.scope import (
     home_unit,
     scoped,
 )
+from danso.orgunits.groups import chosen_group
 from danso.programmes.entry import data_sets_for
 from danso.statistics import cycle, jobs
 from danso.statistics.compute import child_columns, villages_to_compute
@@ -164,6 +165,7 @@ def completeness(request):
     period_id = request.GET.get("ky", "")
     forms = [*FORMS.values(), *LISTS.values(), *data_sets_for(request.user)]
     context = {"forms": forms, "form": form, "unit": unit, "period_id": period_id}
+    context.update(chosen_group(request))  # ?nhom=: only the units of an org-unit group
     if period_id:
         try:
             period = Period.parse(period_id)
@@ -172,6 +174,7 @@ def completeness(request):
             context["error"] = str(err)
         else:
             units = getattr(form, "reporting_units", child_columns)(unit)
+            units = [u for u in units if context["in_group"](u)]
             if hasattr(form, "completeness"):  # a data set: also how many cells are filled
                 rows = form.completeness(units, period)
             else:
@@ -194,9 +197,11 @@ def dashboard(request):
         raise Http404
     unit = get_visible_unit_or_404(request.user, request.GET.get("dv") or home.uid)
     quarters = recent_quarters(timezone.localdate())
+    group = chosen_group(request)  # ?nhom=: rank only the units of an org-unit group
+    ranked = [r for r in ranking(unit, quarters[-1]) if group["in_group"](r["unit"])]
     return render(request, "statistics/dashboard.html", {
         "unit": unit, "quarter": quarters[-1], "series": trends(unit, quarters),
-        "ranking": ranking(unit, quarters[-1]), "pinned": pinned_for(request.user),
+        "ranking": ranked, "pinned": pinned_for(request.user), **group,
     })  # fmt: skip
 
 
