@@ -19,6 +19,7 @@ from danso.accounts.scope import (
     home_unit,
     scoped,
 )
+from danso.analysis.six_month import six_month_summary
 from danso.orgunits.groups import chosen_group
 from danso.programmes.entry import data_sets_for
 from danso.statistics import cycle, jobs
@@ -46,12 +47,16 @@ def report_page(request):
         unit = get_visible_unit_or_404(request.user, uid)
         try:
             period = Period.parse(period_id)
+            # A quarterly form for S1/S2: the derived six-month summary, outside the cycle.
+            derived = six_month_summary(form, period)
+            form = derived or form
             check_period(form, period)
         except PeriodError as err:
             context["error"] = str(err)
         else:
             export = request.GET.get("xuat") == "xlsx"
-            if not export and villages_to_compute(unit, period) > jobs.BACKGROUND_VILLAGES:
+            big = villages_to_compute(unit, period) > jobs.BACKGROUND_VILLAGES
+            if not export and not derived and big:
                 job = ReportJob.objects.create(
                     form_code=form.code,
                     unit=unit,
@@ -74,8 +79,10 @@ def report_page(request):
             context["report"] = report
             context["lines"] = [(row, label_of(row), unit_label, cells)
                                 for row, unit_label, cells in report.rows]  # fmt: skip
-            context.update(_cycle_context(request.user, form, unit, period))
-            if context["can_submit"] and unit.level == "commune":
+            context["derived"] = bool(derived)
+            if not derived:
+                context.update(_cycle_context(request.user, form, unit, period))
+            if context.get("can_submit") and unit.level == "commune":
                 context["preparation"] = cycle.preparation_warnings(form, unit, period)
     template = "statistics/print.html" if request.GET.get("in") else "statistics/report.html"
     return render(request, template, context)
