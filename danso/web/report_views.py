@@ -19,7 +19,9 @@ from danso.accounts.scope import (
     home_unit,
     scoped,
 )
+from danso.analysis.periods import same_period_last_year
 from danso.analysis.six_month import six_month_summary
+from danso.analysis.year_over_year import compare
 from danso.orgunits.groups import chosen_group
 from danso.programmes.entry import data_sets_for
 from danso.statistics import cycle, jobs
@@ -77,6 +79,11 @@ def report_page(request):
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
                 return response
             context["report"] = report
+            if request.GET.get("cungky"):  # beside the same period of the year before
+                before = same_period_last_year(period)
+                context["previous_year"] = {
+                    "period": before, "rows": compare(report, build(form, unit, before)),
+                }  # fmt: skip
             context["lines"] = [(row, label_of(row), unit_label, cells)
                                 for row, unit_label, cells in report.rows]  # fmt: skip
             context["derived"] = bool(derived)

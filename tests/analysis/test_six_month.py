@@ -46,3 +46,22 @@ def test_only_quarterly_forms_have_one():
     assert six_month_summary(DSX_01, Period.parse("2025S1")) is None  # a monthly form
     assert six_month_summary(DSH_01, Period.parse("2025Q1")) is None  # a quarter as it is
     assert "half" in six_month_summary(DSH_01, Period.parse("2025S2")).period_types
+
+
+def test_a_report_beside_the_same_period_last_year(register, officer, login):
+    """01-DSH for 2025Q3 beside 2024Q3 (before anyone was registered): births 1 against 0
+    (+1), residents 8 against 0 (+8), married women 15–49 4 against 0 (+4)."""
+    page = login(officer).get(
+        "/bao-cao/", {"bieu": "01-DSH", "dv": "P66", "ky": "2025Q3", "cungky": "1"}
+    )
+    compared = {r["code"]: r for r in page.context["previous_year"]["rows"]}
+    for code, expected in [
+        ("births", [1, 0, 1]),
+        ("residents", [8, 0, 8]),
+        ("married_women_15_49", [4, 0, 4]),
+    ]:
+        row = compared[code]
+        assert [c.value for c in row["cells"]] + [row["change"]] == expected, code
+    assert page.context["previous_year"]["period"].id == "2024Q3"
+    assert "So sánh với cùng kỳ năm trước" in page.content.decode()
+    assert "Quý 3/2025 / Quý 3/2024" in page.content.decode()
