@@ -264,3 +264,33 @@ def test_the_same_period_last_year_and_the_change(register, officer):
     span = r.periods[0].key
     assert [value(r, k, span, x) for k in ("births", "births__LY", "births__CHANGE")
             for x in (A, B)] == [1, 1, 0, 0, 1, 1]  # fmt: skip
+
+
+def test_cpr_and_third_share_by_commune_of_ethnic_minority_areas_last_8_quarters(
+    register, officer, bearer
+):
+    """The issue's example. Ethnic-minority areas = {Ea Súp}; on 01/11/2026 the last 8
+    quarters are 2024Q4 … 2026Q3. Ea Súp's married women 15–49: none before 2025 (nobody was
+    registered), W1 from January 2025, W1 and W2 from W2's marriage on 15/07/2025; users: W1
+    (IUD). So CPR: –, 1 ÷ 1, 1 ÷ 1, then 1 ÷ 2 = 50,0 % for the five quarters from 2025Q3;
+    third+ share: 0 ÷ 1 in 2025Q3 (the boy, a second child), no births otherwise."""
+    _group("DTTS", A)
+    dims = ["dx:cpr;third_share", "pe:LAST_8_QUARTERS", "ou:P66;LEVEL-3;OU_GROUP-DTTS"]
+    r = ask(officer, dims)
+    quarters = [k for k, _n in r.items("pe")]
+    assert quarters == ["2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2",
+                        "2026Q3"]  # fmt: skip
+    assert [u.key for u in r.units] == [A]
+    cpr = [r.cell("cpr", q, A) for q in quarters]
+    assert [(c.value, c.numerator, c.denominator) for c in cpr] == [(None, 0, 0)] + [
+        (100.0, 1, 1)] * 2 + [(50.0, 1, 2)] * 5  # fmt: skip
+    third = [r.cell("third_share", q, A) for q in quarters]
+    assert [c.value for c in third] == [None, None, None, 0.0, None, None, None, None]
+    # The same through the API, with the quarters named.
+    body = bearer(officer).get("/api/v1/analytics", {"dimension": [
+        "dx:cpr;third_share", "pe:" + ";".join(quarters), "ou:P66;LEVEL-3;OU_GROUP-DTTS",
+    ]}).json()  # fmt: skip
+    rows = {(d, p, o): rest for d, p, o, *rest in body["rows"]}
+    assert rows[("cpr", "2026Q3", A)][:3] == [50.0, 1, 2]
+    assert rows[("third_share", "2025Q3", A)][:3] == [0.0, 0, 1]
+    assert {o for _d, _p, o in rows} == {A}
