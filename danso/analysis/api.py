@@ -29,7 +29,8 @@ def analytics(
     dx: str = Query("", description="shortcut for dimension=dx:…"),
     pe: str = Query("", description="shortcut for dimension=pe:…"),
     ou: str = Query("", description="shortcut for dimension=ou:…"),
-    format: str = Query("json", description="json, csv or xlsx"),
+    format: str = Query("json", description="json, csv or xlsx (or the suffix: "
+                                            "/analytics.csv)"),
     tableLayout: bool = Query(False, description="csv: a pivot table instead of one row per "
                                                  "cell (xlsx is always one)"),
     rows: str = Query("", description="pivot rows, e.g. ou;dx"),
@@ -55,13 +56,29 @@ def analytics(
     caution where a rate rests on too few events or people. Computed from the register and
     the data at the moment of the request (`as_of`); only the caller's area is counted.
     Errors: 400 with `errors: [{field, code, message}]`."""
-    shortcuts = {"dx": dx, "pe": pe, "ou": ou}
+    return _answer(request, dimension or [], filter or [], {"dx": dx, "pe": pe, "ou": ou},
+                   format, tableLayout, rows, columns, previousYear)  # fmt: skip
+
+
+@router.get("/analytics.{suffix}", response={200: dict, 400: dict}, url_name="analytics_as")
+def analytics_as(request, suffix: str):
+    """The same as `/analytics` with the same parameters, the format named by the suffix as
+    DHIS2 does: `/analytics.json`, `/analytics.csv`, `/analytics.xlsx`."""
+    get = request.GET
+    shortcuts = {axis: get.get(axis, "") for axis in ("dx", "pe", "ou")}
+    flag = lambda name: get.get(name, "").lower() == "true"  # noqa: E731
+    return _answer(request, get.getlist("dimension"), get.getlist("filter"), shortcuts, suffix,
+                   flag("tableLayout"), get.get("rows", ""), get.get("columns", ""),
+                   flag("previousYear"))  # fmt: skip
+
+
+def _answer(request, dimension, filter, shortcuts, format, table_layout, rows, columns,
+            previous_year):  # fmt: skip
     try:
-        result = run(request.auth, dimension or [], filter or [], shortcuts,
-                     previous_year=previousYear)  # fmt: skip
+        result = run(request.auth, dimension, filter, shortcuts, previous_year=previous_year)
         if format == "json":
             return as_json(result)
-        if format == "csv" and not tableLayout:
+        if format == "csv" and not table_layout:
             return _download(flat_csv(result), "text/csv; charset=utf-8", "csv")
         chosen = layout(result, _axes(rows), _axes(columns))
     except AnalysisError as err:

@@ -112,3 +112,16 @@ def test_previous_year_through_the_api(register, officer, bearer):
     assert body["metaData"]["items"]["births__LY"]["name"].startswith("Số trẻ sinh ra")
     rows = {r[0]: r[3] for r in body["rows"]}
     assert rows == {"births": 1, "births__LY": 0, "births__CHANGE": 1}
+
+
+def test_the_format_as_a_suffix_as_in_dhis2(register, officer, bearer):
+    client = bearer(officer)
+    params = {"dx": "births", "pe": "2025Q3", "ou": A}
+    assert client.get(f"{URL}.json", params).json()["rows"] == [["births", "2025Q3", A, 1,
+                                                                  None, None, None]]  # fmt: skip
+    got = client.get(f"{URL}.csv", params)
+    assert got["Content-Type"].startswith("text/csv"), got.content
+    xlsx = client.get(f"{URL}.xlsx", {**params, "rows": "ou", "columns": "pe;dx"})
+    assert load_workbook(io.BytesIO(xlsx.content))["Bảng"].max_row > 3
+    assert client.get(f"{URL}.pdf", params).json()["errors"][0]["code"] == "invalid_format"
+    assert client.get(URL, {**params, "format": "csv"})["Content-Type"].startswith("text/csv")
