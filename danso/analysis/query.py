@@ -139,9 +139,9 @@ def run(user, dimension: list[str], filter: list[str], shortcuts: dict[str, str]
             ou = [UnitItem(OU_FILTER, name, found)]
     if not given["dx"][0] and len(figures) > 1:
         raise AnalysisError("dx_filter", _("Figures can be a filter only one at a time."), "dx")
-    filters = [axis for axis in AXES if axis in given and not given[axis][0]]
-    if group_sets and "ou" not in filters and "ou" in given:
-        filters.append("ou")
+    # With a group set, the ou filter is the area the groups are taken in, not an axis.
+    filters = [axis for axis in AXES if axis in given and not given[axis][0]
+               and not (axis == "ou" and group_sets)]  # fmt: skip
     cells = evaluate(figures, pe, ou)
     if previous_year:
         figures, cells = with_previous_year(figures, pe, ou, cells)

@@ -129,6 +129,7 @@ def test_groups_as_units_and_as_a_dimension(register, officer):
     areas.groups.add(ethnic, other)
     r = ask(officer, ["dx:cpr;births", "pe:2025Q2;2025Q3", "KV"], ["ou:P66"])
     assert r.ou_dimension == "KV" and [u.key for u in r.units] == ["DTTS", "OTHER"]
+    assert r.filters == []  # the ou filter is where the groups are taken, not an axis
     assert value(r, "births", "2025Q3", "DTTS") == 1 and value(r, "births", "2025Q2", "OTHER") == 1
     cpr = r.cell("cpr", "2025Q3", "OTHER")
     assert (cpr.value, cpr.numerator, cpr.denominator) == (50.0, 1, 2)
