@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "danso.statistics",
     "danso.programmes",
     "danso.narratives",
+    "danso.analysis",
     "danso.api",
     "danso.web",
 ]

@@ -149,22 +149,36 @@ def compute(unit: OrgUnit, period: Period, with_children: bool = True, progress=
     wanted = requests_for(period)
     found = store.counts(villages, list(columns), [(s, d) for s, d, _ in wanted], progress)
     values: dict[str, dict[str, float]] = {u.uid: {} for u in [unit, *children]}
-    for source, day, renaming in wanted:
-        for village, figures in found[(source, day)].items():
-            column = values[columns[village]]
-            for code, value in figures.items():
-                if renaming is not None:
-                    if code not in renaming:
-                        continue
-                    code = renaming[code]
-                column[code] = column.get(code, 0) + value
+    add_counts(found, wanted, lambda village: (columns[village],), values)
     total = values[unit.uid]  # what lies in no child column, plus every child column
     for child in children:
         for code, value in values[child.uid].items():
             total[code] = total.get(code, 0) + value
+    with_averages(values)
+    return Figures(unit, period, [unit, *children], values, as_of)
+
+
+def add_counts(found: dict, wanted: list, columns_of, values: dict) -> None:
+    """Add the villages' stored counts (`store.counts` of the `wanted` requests, see
+    `requests_for`) into `values` (column → code → value); `columns_of(village id)` names the
+    columns a village adds to (one, or several where columns overlap, as an analysis's may)."""
+    for source, day, renaming in wanted:
+        for village, figures in found[(source, day)].items():
+            for key in columns_of(village):
+                column = values[key]
+                for code, value in figures.items():
+                    if renaming is not None:
+                        if code not in renaming:
+                            continue
+                        code = renaming[code]
+                    column[code] = column.get(code, 0) + value
+
+
+def with_averages(values: dict) -> None:
+    """Each column's averages over the period, (start + end) ÷ 2; the start counts they are
+    made from are dropped (only steps towards them)."""
     for column in values.values():
         for average, (start, end) in AVERAGES.items():
             column[average] = (column.get(start, 0) + column.get(end, 0)) / 2
         for code in WOMEN:
-            column.pop(f"{code}_start", None)  # only a step towards the averages
-    return Figures(unit, period, [unit, *children], values, as_of)
+            column.pop(f"{code}_start", None)

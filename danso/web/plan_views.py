@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danso.accounts.scope import can_set_plan, get_visible_unit_or_404, home_unit, scoped
+from danso.orgunits.groups import chosen_group
 from danso.programmes import metrics, plans, progress
 from danso.programmes.models import Plan, Target
 from danso.programmes.plans import PlanError, Share
@@ -173,6 +174,8 @@ def progress_page(request):
     year = day.year if day else (int(asked) if asked.isdigit() else today.year)
     day = day or progress.as_of_default(year, today)
     found = progress.progress(unit, year, day, request.user)
+    group = chosen_group(request)  # ?nhom=: the units below narrowed to an org-unit group
+    found = [p for p in found if p.unit.pk == unit.pk or group["in_group"](p.unit)]
     lagging = progress.lagging(found)
     if request.GET.get("xuat") == "xlsx":
         response = HttpResponse(
@@ -189,7 +192,7 @@ def progress_page(request):
         "unit": unit, "year": year, "day": day, "own": own, "lagging": lagging,
         "children": rows, "columns": columns, "elapsed": progress.elapsed_share(day) * 100,
         "charts": _charts(own, rows, columns),
-        "plan_url": reverse("plan", args=[unit.uid, year]),
+        "plan_url": reverse("plan", args=[unit.uid, year]), **group,
     })  # fmt: skip
 
 

@@ -19,6 +19,10 @@ from danso.accounts.scope import (
     home_unit,
     scoped,
 )
+from danso.analysis.periods import same_period_last_year
+from danso.analysis.six_month import six_month_summary
+from danso.analysis.year_over_year import compare
+from danso.orgunits.groups import chosen_group
 from danso.programmes.entry import data_sets_for
 from danso.statistics import cycle, jobs
 from danso.statistics.compute import child_columns, villages_to_compute
@@ -45,12 +49,16 @@ def report_page(request):
         unit = get_visible_unit_or_404(request.user, uid)
         try:
             period = Period.parse(period_id)
+            # A quarterly form for S1/S2: the derived six-month summary, outside the cycle.
+            derived = six_month_summary(form, period)
+            form = derived or form
             check_period(form, period)
         except PeriodError as err:
             context["error"] = str(err)
         else:
             export = request.GET.get("xuat") == "xlsx"
-            if not export and villages_to_compute(unit, period) > jobs.BACKGROUND_VILLAGES:
+            big = villages_to_compute(unit, period) > jobs.BACKGROUND_VILLAGES
+            if not export and not derived and big:
                 job = ReportJob.objects.create(
                     form_code=form.code,
                     unit=unit,
@@ -71,10 +79,17 @@ def report_page(request):
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
                 return response
             context["report"] = report
+            if request.GET.get("cungky"):  # beside the same period of the year before
+                before = same_period_last_year(period)
+                context["previous_year"] = {
+                    "period": before, "rows": compare(report, build(form, unit, before)),
+                }  # fmt: skip
             context["lines"] = [(row, label_of(row), unit_label, cells)
                                 for row, unit_label, cells in report.rows]  # fmt: skip
-            context.update(_cycle_context(request.user, form, unit, period))
-            if context["can_submit"] and unit.level == "commune":
+            context["derived"] = bool(derived)
+            if not derived:
+                context.update(_cycle_context(request.user, form, unit, period))
+            if context.get("can_submit") and unit.level == "commune":
                 context["preparation"] = cycle.preparation_warnings(form, unit, period)
     template = "statistics/print.html" if request.GET.get("in") else "statistics/report.html"
     return render(request, template, context)
@@ -164,6 +179,7 @@ def completeness(request):
     period_id = request.GET.get("ky", "")
     forms = [*FORMS.values(), *LISTS.values(), *data_sets_for(request.user)]
     context = {"forms": forms, "form": form, "unit": unit, "period_id": period_id}
+    context.update(chosen_group(request))  # ?nhom=: only the units of an org-unit group
     if period_id:
         try:
             period = Period.parse(period_id)
@@ -172,6 +188,7 @@ def completeness(request):
             context["error"] = str(err)
         else:
             units = getattr(form, "reporting_units", child_columns)(unit)
+            units = [u for u in units if context["in_group"](u)]
             if hasattr(form, "completeness"):  # a data set: also how many cells are filled
                 rows = form.completeness(units, period)
             else:
@@ -186,6 +203,7 @@ def completeness(request):
 def dashboard(request):
     from django.utils import timezone
 
+    from danso.analysis.views import pinned_for
     from danso.statistics.dashboard import ranking, recent_quarters, trends
 
     home = home_unit(request.user)
@@ -193,9 +211,11 @@ def dashboard(request):
         raise Http404
     unit = get_visible_unit_or_404(request.user, request.GET.get("dv") or home.uid)
     quarters = recent_quarters(timezone.localdate())
+    group = chosen_group(request)  # ?nhom=: rank only the units of an org-unit group
+    ranked = [r for r in ranking(unit, quarters[-1]) if group["in_group"](r["unit"])]
     return render(request, "statistics/dashboard.html", {
         "unit": unit, "quarter": quarters[-1], "series": trends(unit, quarters),
-        "ranking": ranking(unit, quarters[-1]),
+        "ranking": ranked, "pinned": pinned_for(request.user), **group,
     })  # fmt: skip
 
 

@@ -129,3 +129,23 @@ urlpatterns += [
     path("bao-cao/van-ban/mau/", nv.template_list, name="narrative_templates"),
     path("bao-cao/van-ban/mau/<str:code>.docx", nv.template_download, name="narrative_template"),
 ]
+
+from danso.analysis import views as analysis_views  # noqa: E402
+
+from . import group_views  # noqa: E402
+
+urlpatterns += [
+    path("phan-tich/", analysis_views.builder, name="analysis"),
+    path("phan-tich/luu/", analysis_views.save, name="analysis_save"),
+    path("phan-tich/da-luu/", analysis_views.saved_list, name="analysis_saved"),
+    path("phan-tich/da-luu/<int:pk>/", analysis_views.saved_open, name="analysis_open"),
+    path("phan-tich/da-luu/<int:pk>/ghim/", analysis_views.pin, name="analysis_pin"),
+    path("phan-tich/da-luu/<int:pk>/xoa/", analysis_views.delete, name="analysis_delete"),
+    path("nhom-don-vi/", group_views.group_list, name="group_list"),
+    path("nhom-don-vi/them/", group_views.group_edit, name="group_create"),
+    path("nhom-don-vi/nhap/", group_views.group_import, name="group_import"),
+    path("nhom-don-vi/mau.csv", group_views.group_template, name="group_template"),
+    path("nhom-don-vi/bo/them/", group_views.group_set_edit, name="group_set_create"),
+    path("nhom-don-vi/bo/<str:code>/", group_views.group_set_edit, name="group_set_edit"),
+    path("nhom-don-vi/<str:code>/", group_views.group_edit, name="group_edit"),
+]
