@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "danso.orgunits",
     "danso.accounts",
     "danso.audit",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Axes must come last: it inspects the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -154,6 +156,39 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send the token with partial upd
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Deployment behind HTTPS (README, "Configuration"): each off by default so that a plain
+# `danso serve` on a laptop keeps working over http://127.0.0.1.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = _env_bool(
+    "DANSO_SECURE_COOKIES", False
+)
+SECURE_SSL_REDIRECT = _env_bool("DANSO_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("DANSO_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("DANSO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("DANSO_HSTS_PRELOAD", False)
+# The header a TLS-terminating proxy sets to "https", e.g. X-Forwarded-Proto. Set it only
+# behind such a proxy: a client could otherwise claim HTTPS itself.
+if _proxy_header := os.environ.get("DANSO_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+# Sign-in (a session or a token) for /api/v1/docs and /api/v1/openapi.json.
+API_DOCS_REQUIRE_LOGIN = _env_bool("DANSO_API_DOCS_REQUIRE_LOGIN", False)
+
+# Content-Security-Policy (django-csp): the UI runs only its own vendored scripts and styles
+# (danso/web/static), so nothing inline and nothing from elsewhere is allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 # Vietnamese whatever the browser asks; the switch in the top bar keeps English for a year.
@@ -187,6 +222,9 @@ CACHES = {
         "LOCATION": str(DATA_DIR / "var" / "cache"),
     }
 }
+
+# The API's lists: limit (at most 10,000) and offset bounded (danso/api/pagination.py).
+NINJA_PAGINATION_CLASS = "danso.api.pagination.BoundedLimitOffset"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -1,22 +1,31 @@
 """Activities and clubs: list, record, read, replace and delete, within the caller's scope.
 
 Writes go through programmes.activities and programmes.clubs, so the API refuses exactly what the
-forms refuse, with the same codes: 422 {"detail": "Refused", "errors": [...]} as the register's.
+forms refuse, with the same codes: 422 ErrorsOut {"detail", "code", "errors": [...]}.
 """
 
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from danso.accounts.scope import get_visible_unit_or_404, scoped
+from danso.limits import Id, NoNulText, number, text
 from danso.programmes import activities, clubs
-from danso.programmes.models import Activity, ActivityKind, Club
+from danso.programmes.models import (
+    Activity,
+    ActivityKind,
+    ActivityParticipants,
+    ActivityService,
+    Club,
+    ClubMember,
+)
 
 from .register import ProblemsOut
 
@@ -26,12 +35,12 @@ router = Router(tags=["activities"])
 class ParticipantsIO(Schema):
     target_group: str
     sex: str
-    count: int
+    count: number(ActivityParticipants, "count", int, floor=False)
 
 
 class ServiceIO(Schema):
     service: str
-    clients: int
+    clients: number(ActivityService, "clients", int, floor=False)
 
 
 class AttachmentOut(Schema):
@@ -48,17 +57,17 @@ class AttachmentOut(Schema):
 
 class ActivityIn(Schema):
     kind: str  # checked by the service, so an unknown kind is refused like any other problem
-    title: str = ""
+    title: text(Activity, "title") = ""
     start_date: datetime.date
     end_date: datetime.date | None = None
     organiser: str
     places: list[str] = []
     participants: list[ParticipantsIO] = []
     services: list[ServiceIO] = []
-    club: int | None = None
-    cost: int | None = None
+    club: Id | None = None
+    cost: number(Activity, "cost", int) | None = None
     funding_source: str = ""
-    notes: str = ""
+    notes: NoNulText = ""
 
     def to_input(self) -> activities.ActivityInput:
         data = self.dict()
@@ -121,8 +130,8 @@ class ActivityOut(Schema):
 
 class ClubIn(Schema):
     organiser: str
-    name: str
-    topic: str = ""
+    name: text(Club, "name")
+    topic: text(Club, "topic") = ""
     founded_on: datetime.date | None = None
     closed_on: datetime.date | None = None
 
@@ -151,10 +160,10 @@ class ClubOut(Schema):
 
 
 class MemberIn(Schema):
-    full_name: str = ""
+    full_name: text(ClubMember, "full_name") = ""
     sex: str = ""
-    birth_year: int | None = None
-    person: int | None = None
+    birth_year: number(ClubMember, "birth_year", int) | None = None
+    person: Id | None = None
     joined_on: datetime.date | None = None
     left_on: datetime.date | None = None
 
@@ -178,7 +187,14 @@ def _run(write, *args, status=200):
     try:
         result = write(*args)
     except activities.ActivityError as err:
-        return Status(422, {"detail": "Refused", "errors": [p.as_dict() for p in err.problems]})
+        return Status(
+            422,
+            {
+                "detail": _("Refused"),
+                "code": "invalid",
+                "errors": [p.as_dict() for p in err.problems],
+            },
+        )
     except PermissionDenied as err:
         raise HttpError(403, str(err)) from err
     return Status(status, result) if status != 200 else result
@@ -193,12 +209,12 @@ def _activities(request):
     )
 
 
-def _activity(request, activity_id: int) -> Activity:
+def _activity(request, activity_id: Id) -> Activity:
     """The activity, or 404 whether it does not exist or lies outside the caller's area."""
     return get_object_or_404(_activities(request), pk=activity_id)
 
 
-def _club(request, club_id: int) -> Club:
+def _club(request, club_id: Id) -> Club:
     return get_object_or_404(scoped(request.auth, Club.objects.select_related("organiser")),
                              pk=club_id)  # fmt: skip
 
@@ -211,7 +227,7 @@ def list_activities(
     unit: str | None = None,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
-    club: int | None = None,
+    club: Id | None = None,
 ):
     """Activities organised in the caller's area, newest first; `unit` takes its subtree,
     `start`/`end` bound the start date (both included)."""
@@ -235,12 +251,12 @@ def create_activity(request, payload: ActivityIn):
 
 
 @router.get("/activities/{activity_id}", response=ActivityOut)
-def get_activity(request, activity_id: int):
+def get_activity(request, activity_id: Id):
     return _activity(request, activity_id)
 
 
 @router.put("/activities/{activity_id}", response={200: ActivityOut, 422: ProblemsOut})
-def replace_activity(request, activity_id: int, payload: ActivityIn):
+def replace_activity(request, activity_id: Id, payload: ActivityIn):
     """Replace the activity with the payload (attachments are kept)."""
     activity = _activity(request, activity_id)
     result = _run(activities.save_activity, request.auth, payload.to_input(), activity)
@@ -248,7 +264,7 @@ def replace_activity(request, activity_id: int, payload: ActivityIn):
 
 
 @router.delete("/activities/{activity_id}", response={204: None})
-def delete_activity(request, activity_id: int):
+def delete_activity(request, activity_id: Id):
     _run(activities.delete_activity, request.auth, _activity(request, activity_id))
     return Status(204, None)
 
@@ -256,21 +272,25 @@ def delete_activity(request, activity_id: int):
 @router.post(
     "/activities/{activity_id}/attachments", response={201: list[AttachmentOut], 422: ProblemsOut}
 )
-def upload_attachments(request, activity_id: int, files: list[UploadedFile] = File(...)):  # noqa: B008
+def upload_attachments(request, activity_id: Id, files: list[UploadedFile] = File(...)):  # noqa: B008
     """Photos, PDF or office documents (multipart, field `files`), up to 10 MB each."""
     activity = _activity(request, activity_id)
     return _run(activities.add_attachments, request.auth, activity, files, status=201)
 
 
 @router.get("/activities/{activity_id}/attachments/{attachment_id}")
-def download_attachment(request, activity_id: int, attachment_id: int):
+def download_attachment(request, activity_id: Id, attachment_id: Id):
     attachment = get_object_or_404(_activity(request, activity_id).attachments, pk=attachment_id)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+    try:
+        opened = attachment.file.open("rb")
+    except FileNotFoundError:  # the row outlived its file (a restore without the media folder)
+        raise Http404 from None
+    return FileResponse(opened, as_attachment=True, filename=attachment.name,
                         content_type=attachment.content_type)  # fmt: skip
 
 
 @router.delete("/activities/{activity_id}/attachments/{attachment_id}", response={204: None})
-def delete_attachment(request, activity_id: int, attachment_id: int):
+def delete_attachment(request, activity_id: Id, attachment_id: Id):
     attachment = get_object_or_404(_activity(request, activity_id).attachments, pk=attachment_id)
     _run(activities.remove_attachment, request.auth, attachment)
     return Status(204, None)
@@ -294,30 +314,30 @@ def create_club(request, payload: ClubIn):
 
 
 @router.get("/clubs/{club_id}", response=ClubOut, tags=["clubs"])
-def get_club(request, club_id: int):
+def get_club(request, club_id: Id):
     return _club(request, club_id)
 
 
 @router.put("/clubs/{club_id}", response={200: ClubOut, 422: ProblemsOut}, tags=["clubs"])
-def replace_club(request, club_id: int, payload: ClubIn):
+def replace_club(request, club_id: Id, payload: ClubIn):
     club = _club(request, club_id)
     return _run(clubs.save_club, request.auth, clubs.ClubInput(**payload.dict()), club)
 
 
 @router.delete("/clubs/{club_id}", response={204: None, 422: ProblemsOut}, tags=["clubs"])
-def delete_club(request, club_id: int):
+def delete_club(request, club_id: Id):
     """Only a club without sessions; one that met is closed instead (closed_on)."""
     result = _run(clubs.delete_club, request.auth, _club(request, club_id))
     return result if isinstance(result, Status) else Status(204, None)
 
 
 @router.get("/clubs/{club_id}/sessions", response=list[ActivityOut], tags=["clubs"])
-def club_sessions(request, club_id: int):
+def club_sessions(request, club_id: Id):
     return _activities(request).filter(club=_club(request, club_id))
 
 
 @router.get("/clubs/{club_id}/members", response=list[MemberOut], tags=["clubs"])
-def list_members(request, club_id: int):
+def list_members(request, club_id: Id):
     """Members, current and former (those with `left_on`)."""
     return _club(request, club_id).members.all()
 
@@ -325,7 +345,7 @@ def list_members(request, club_id: int):
 @router.post(
     "/clubs/{club_id}/members", response={201: MemberOut, 422: ProblemsOut}, tags=["clubs"]
 )
-def add_member(request, club_id: int, payload: MemberIn):
+def add_member(request, club_id: Id, payload: MemberIn):
     club = _club(request, club_id)
     member = clubs.MemberInput(**payload.dict())
     return _run(clubs.save_member, request.auth, club, member, status=201)
@@ -336,7 +356,7 @@ def add_member(request, club_id: int, payload: MemberIn):
     response={200: MemberOut, 422: ProblemsOut},
     tags=["clubs"],
 )
-def replace_member(request, club_id: int, member_id: int, payload: MemberIn):
+def replace_member(request, club_id: Id, member_id: Id, payload: MemberIn):
     club = _club(request, club_id)
     member = get_object_or_404(club.members, pk=member_id)
     data = clubs.MemberInput(**payload.dict())
@@ -344,7 +364,7 @@ def replace_member(request, club_id: int, member_id: int, payload: MemberIn):
 
 
 @router.delete("/clubs/{club_id}/members/{member_id}", response={204: None}, tags=["clubs"])
-def delete_member(request, club_id: int, member_id: int):
+def delete_member(request, club_id: Id, member_id: Id):
     """Delete a member entered by mistake; one who leaves gets `left_on` instead."""
     member = get_object_or_404(_club(request, club_id).members, pk=member_id)
     _run(clubs.remove_member, request.auth, member)

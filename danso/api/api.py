@@ -1,16 +1,14 @@
 """The REST API, /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
 
-from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
 
 from danso.accounts.models import Role
 from danso.analysis.api import router as analysis_router
 from danso.narratives.api import router as narratives_router  # noqa: E402,I001
 
+from . import errors
 from .activities import router as activities_router
-from .auth import session_auth, token_auth
+from .auth import docs_sign_in, session_auth, token_auth
 from .dataentry import router as dataentry_router
 from .datavaluesets import router as datavaluesets_router
 from .orgunits import router as orgunits_router
@@ -29,6 +27,7 @@ api = NinjaAPI(
     ),
     auth=[token_auth, session_auth],
     urls_namespace="api",
+    docs_decorator=docs_sign_in,
 )
 api.add_router("/", orgunits_router)
 api.add_router("/", register_router)
@@ -54,30 +53,4 @@ def me(request):
     }
 
 
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found"}, status=404)
-
-
-@api.exception_handler(AuthenticationError)
-def unauthorised(request, exc):
-    return api.create_response(request, {"detail": "Authentication required"}, status=401)
-
-
-@api.exception_handler(ValidationError)
-def invalid(request, exc):
-    """A request the schemas refuse (a code not in its list, a malformed date) answers in the
-    same shape as the services' problems: {"detail", "errors": [{index, field, code, message}]}
-    (`index`: the position in a list of changes)."""
-    errors = []
-    for error in exc.errors:
-        where = list(error["loc"][2:] if error["loc"][0] == "body" else error["loc"][1:])
-        index = where.pop(0) if where and isinstance(where[0], int) else None
-        code, message = {
-            "literal_error": ("invalid_code", _("Unknown code.")),
-            "enum": ("invalid_code", _("Unknown code.")),
-            "missing": ("required", _("This field is required.")),
-        }.get(error["type"], ("invalid", _("Invalid value.")))
-        field = ".".join(str(part) for part in where)
-        errors.append({"index": index, "field": field, "code": code, "message": message})
-    return api.create_response(request, {"detail": "Invalid input", "errors": errors}, status=422)
+errors.install(api)

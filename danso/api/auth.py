@@ -1,7 +1,13 @@
 """API authentication: the browser's session (with CSRF) or a personal access token (Bearer)."""
 
+from functools import wraps
+
 from auditlog.context import auditlog_value
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from danso.accounts.models import AccessToken
@@ -40,3 +46,22 @@ class ActiveSessionAuth(SessionAuth):
 
 token_auth = TokenAuth()
 session_auth = ActiveSessionAuth()
+
+
+def docs_sign_in(view):
+    """With DANSO_API_DOCS_REQUIRE_LOGIN, /api/v1/docs and the OpenAPI document need a session
+    or a token: the browser is sent to the login page, any other client gets 401."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.API_DOCS_REQUIRE_LOGIN:
+            return view(request, *args, **kwargs)
+        user = request.user if request.user.is_authenticated else token_auth(request)
+        if user is not None and user.is_active:
+            return view(request, *args, **kwargs)
+        if request.path.endswith("/docs"):
+            return redirect_to_login(request.get_full_path())
+        detail = _("Authentication required.")
+        return JsonResponse({"detail": detail, "code": "unauthenticated", "errors": []}, status=401)
+
+    return wrapped

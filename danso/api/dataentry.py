@@ -2,10 +2,13 @@
 read the form (values, computed cells, flags, broken rules, indicators, lock), save cells all or
 nothing, submit. Bulk exchange goes through /dataValueSets."""
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from danso.accounts.scope import get_visible_unit_or_404
+from danso.api.errors import ErrorItem
+from danso.api.errors import ErrorsOut as CommonErrorsOut
 from danso.programmes import entry
 from danso.programmes.models import DataValue
 from danso.statistics import cycle
@@ -71,16 +74,12 @@ class ValuesIn(Schema):
     values: list[CellIn]
 
 
-class CellErrorOut(Schema):
-    dataElement: str
-    categoryOptionCombo: str
-    code: str
-    message: str
+class CellErrorOut(ErrorItem):
+    dataElement: str = ""
+    categoryOptionCombo: str = ""
 
 
-class ErrorsOut(Schema):
-    code: str
-    message: str
+class ErrorsOut(CommonErrorsOut):
     errors: list[CellErrorOut] = []
 
 
@@ -95,14 +94,14 @@ def _context(request, data_set: str, ou: str, pe: str):
     found = entry.data_sets_for(user).filter(code=data_set).first()
     unit = get_visible_unit_or_404(user, ou)
     if found is None or not found.is_assigned_to(unit) or not entry.can_view(user, found, unit):
-        raise HttpError(404, "Not found")
+        raise HttpError(404, _("Not found"))
     try:
         period = Period.parse(pe)
         entry.check_period(found, period)
     except PeriodError as err:
         raise HttpError(400, str(err)) from None
     except entry.EntryError as err:
-        raise HttpError(400, f"{err.code}: {err.message}") from None
+        raise HttpError(400, f"{err.code}: {err.message}") from None  # the code, then Vietnamese
     return found, unit, period
 
 
@@ -150,13 +149,13 @@ def save_values(request, data_set: str, ou: str, pe: str, payload: ValuesIn):
         )
     except entry.EntryError as err:
         status = 409 if err.code == "locked" else 403
-        return Status(status, {"code": err.code, "message": err.message})
+        return Status(status, {"detail": err.message, "code": err.code})
     if errors:
-        cells = [{"dataElement": de, "categoryOptionCombo": coc, "code": e.code,
-                  "message": e.message} for (de, coc), e in errors.items()]  # fmt: skip
-        return Status(
-            422, {"code": "invalid_values", "message": "Nothing was saved.", "errors": cells}
-        )
+        cells = [{"field": "value", "dataElement": de, "categoryOptionCombo": coc,
+                  "code": e.code, "message": e.message}
+                 for (de, coc), e in errors.items()]  # fmt: skip
+        detail = _("Nothing was saved: correct the cells listed.")
+        return Status(422, {"detail": detail, "code": "invalid_values", "errors": cells})
     return Status(200, _form_out(request.auth, found, unit, period))
 
 
@@ -168,9 +167,10 @@ def submit(request, data_set: str, ou: str, pe: str):
     """Submit the period's figures to the level above (a new frozen version)."""
     found, unit, period = _context(request, data_set, ou, pe)
     if not found.can_submit(request.auth, unit):
-        return Status(403, {"code": "forbidden", "message": "You may not submit this data set."})
+        detail = _("You may not submit this data set.")
+        return Status(403, {"detail": detail, "code": "forbidden"})
     try:
         submission = cycle.submit(found.code, unit, period, request.auth)
     except cycle.CycleError as err:
-        return Status(409, {"code": err.code, "message": err.message})
+        return Status(409, {"detail": err.message, "code": err.code})
     return Status(201, submission)

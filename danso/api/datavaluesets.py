@@ -5,6 +5,7 @@ import datetime
 from typing import Literal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -113,9 +114,9 @@ def post_data_value_sets(
     ignored, deleted) and `conflicts`."""
     fmt = format or format_of(content_type=request.content_type or "")
     if fmt is None:
-        raise HttpError(415, "Send application/json, application/csv or application/adx+xml")
+        raise HttpError(415, _("Send application/json, application/csv or application/adx+xml"))
     if not request.auth.can_edit:
-        raise HttpError(403, "Your role may not import data")
+        raise HttpError(403, _("Your role may not import data"))
     summary = import_data_values(
         request.body, fmt, request.auth, dry_run=dryRun, import_valid=importValid,
         id_scheme=idScheme, source=DataValue.Source.API,

@@ -1,18 +1,23 @@
 """Org-unit endpoints: the tree, search, crosswalk, and creating villages and organisations."""
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from danso.accounts.scope import get_visible_unit_or_404, path_in_scope, visible_units
+from danso.limits import text
 from danso.orgunits.models import Level, OrgUnit, UnitSuccession
 from danso.orgunits.services import UnitError, create_organisation, create_village
 
 from .schemas import ErrorOut, OrgUnitOut, SuccessionOut, UnitIn
 
 router = Router(tags=["org units"])
+# A search longer than any name cannot match.
+UnitSearch = text(OrgUnit, "name")
 
 
 def _units(request):
@@ -25,7 +30,7 @@ def list_units(
     request,
     parent: str | None = None,
     level: Level | None = None,
-    q: str | None = Query(None, description="name (with or without diacritics) or code"),
+    q: UnitSearch | None = Query(None, description="name (with or without diacritics) or code"),
     current_on: str | None = Query(None, description="only units valid on this ISO date"),
 ):
     """Units in the caller's scope. Without filters: the units the caller holds."""
@@ -49,7 +54,7 @@ def _iso_date(value: str):
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise HttpError(422, "current_on must be an ISO 8601 date (YYYY-MM-DD)") from exc
+        raise HttpError(422, _("current_on must be an ISO 8601 date (YYYY-MM-DD)")) from exc
 
 
 @router.get("/orgunits/{uid}", response=OrgUnitOut)
@@ -84,7 +89,7 @@ def _create(request, uid: str, make, **fields):
     parent = get_visible_unit_or_404(request.auth, uid)
     user = request.auth
     if not (user.can_manage_units and path_in_scope(user, parent.path)):
-        raise HttpError(403, "You may not add units here")
+        raise HttpError(403, _("You may not add units here"))
     try:
         return Status(201, make(parent, user=user, **fields))
     except UnitError as err:
@@ -103,15 +108,22 @@ def create_organisation_endpoint(request, uid: str, payload: UnitIn):
     return _create(request, uid, create_organisation, **payload.dict(exclude={"legacy_commune"}))
 
 
-@router.delete("/orgunits/{uid}", response={204: None, 409: ErrorOut})
+@router.delete("/orgunits/{uid}", response={204: None, 403: ErrorOut, 409: ErrorOut})
 def delete_unit(request, uid: str):
     """Delete a village or organisation that nothing refers to yet."""
     unit = get_visible_unit_or_404(request.auth, uid)
     if unit.level not in (Level.VILLAGE, Level.ORGANISATION):
-        raise HttpError(403, "Administrative units come from the official list")
+        raise HttpError(403, _("Administrative units come from the official list"))
     if not (request.auth.can_manage_units and path_in_scope(request.auth, unit.parent.path)):
-        raise HttpError(403, "You may not delete this unit")
+        raise HttpError(403, _("You may not delete this unit"))
     if OrgUnit.objects.filter(Q(parent=unit) | Q(legacy_commune=unit)).exists():
-        return Status(409, {"detail": "The unit still has units below it", "errors": []})
-    get_object_or_404(OrgUnit, pk=unit.pk).delete()
+        detail = _("The unit still has units below it.")
+        return Status(409, {"detail": detail, "code": "has_children", "errors": []})
+    try:
+        with transaction.atomic():
+            get_object_or_404(OrgUnit, pk=unit.pk).delete()
+    except (ProtectedError, RestrictedError):
+        # Households, persons, activities or figures still refer to it: they must go first.
+        detail = _("Records still refer to this unit (households, activities, figures).")
+        return Status(409, {"detail": detail, "code": "in_use", "errors": []})
     return Status(204, None)

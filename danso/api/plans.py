@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from danso.accounts.scope import get_visible_unit_or_404, scoped
+from danso.limits import Id, Year, number, text
 from danso.programmes import metrics, plans, progress
 from danso.programmes.models import Plan, Target
 from danso.programmes.plans import PlanError, Share
@@ -19,28 +20,32 @@ from .schemas import ErrorOut
 router = Router(tags=["plans"])
 
 
+# A target as its column holds it (DecimalField(18, 2)).
+TargetValue = number(Target, "value")
+
+
 class TargetIn(Schema):
     metric: str
-    value: float
-    value_max: float | None = None
+    value: TargetValue
+    value_max: TargetValue | None = None
     direction: str = ""  # at_least or at_most; empty: the usual one for the figure
 
 
 class ReviseIn(Schema):
-    value: float
-    value_max: float | None = None
-    reason: str
+    value: TargetValue
+    value_max: TargetValue | None = None
+    reason: text(Target, "reason")
 
 
 class ShareIn(Schema):
     ou: str
-    value: float
-    value_max: float | None = None
+    value: TargetValue
+    value_max: TargetValue | None = None
 
 
 class AllocateIn(Schema):
     allocations: list[ShareIn]
-    reason: str = ""
+    reason: text(Target, "reason") = ""
 
 
 class TargetOut(Schema):
@@ -146,10 +151,10 @@ class ProgressOut(Schema):
 
 def _refused(err: PlanError) -> Status:
     return Status(403 if err.code == plans.FORBIDDEN else 422,
-                  {"detail": err.message, "errors": [err.as_dict()]})  # fmt: skip
+                  {"detail": err.message, "code": err.code, "errors": [err.as_dict()]})  # fmt: skip
 
 
-def _target(request, target_id: int) -> Target:
+def _target(request, target_id: Id) -> Target:
     """The target, or 404 outside the caller's area or on a sensitive figure without the
     permission."""
     targets = scoped(request.auth, Target.objects.select_related("plan__unit"), "plan__ou_path")
@@ -178,7 +183,7 @@ def _allocation(result: plans.Allocation) -> dict:
 
 
 @router.get("/plans/{ou}/{year}", response=PlanOut)
-def get_plan(request, ou: str, year: int):
+def get_plan(request, ou: str, year: Year):
     """A unit's plan for a year: each target with its original and current revision and the
     whole history (empty when the unit has no plan)."""
     unit = get_visible_unit_or_404(request.auth, ou)
@@ -188,7 +193,7 @@ def get_plan(request, ou: str, year: int):
 
 
 @router.post("/plans/{ou}/{year}/targets", response={201: TargetOut, 403: ErrorOut, 422: ErrorOut})
-def set_target(request, ou: str, year: int, payload: TargetIn):
+def set_target(request, ou: str, year: Year, payload: TargetIn):
     """Add a target (`metric`: a data element code, a register figure or an indicator code)
     to the unit's plan for the year; a range is `value`–`value_max`."""
     unit = get_visible_unit_or_404(request.auth, ou)
@@ -201,7 +206,7 @@ def set_target(request, ou: str, year: int, payload: TargetIn):
 
 
 @router.post("/targets/{target_id}/revise", response={201: TargetOut, 403: ErrorOut, 422: ErrorOut})
-def revise_target(request, target_id: int, payload: ReviseIn):
+def revise_target(request, target_id: Id, payload: ReviseIn):
     """A mid-year revision (a reason is required): a new revision; the original stays."""
     target = _target(request, target_id)
     try:
@@ -213,14 +218,14 @@ def revise_target(request, target_id: int, payload: ReviseIn):
 
 
 @router.get("/targets/{target_id}/allocation", response=AllocationOut)
-def get_allocation(request, target_id: int):
+def get_allocation(request, target_id: Id):
     """The target's allocation to the units directly below, with the add-up warning."""
     return _allocation(plans.allocation(_target(request, target_id)))
 
 
 @router.post("/targets/{target_id}/allocate",
              response={200: AllocationOut, 403: ErrorOut, 422: ErrorOut})  # fmt: skip
-def allocate_target(request, target_id: int, payload: AllocateIn):
+def allocate_target(request, target_id: Id, payload: AllocateIn):
     """Allocate the target to units directly below. Counts that do not add up to the target
     are kept and reported in `warnings` with the difference; rates are not added up."""
     target = _target(request, target_id)
@@ -255,7 +260,7 @@ def _date_refused() -> Status:
 
 
 @router.get("/progress", response={200: ProgressOut, 422: ErrorOut})
-def get_progress(request, ou: str, year: int | None = None, as_of: datetime.date | None = None):
+def get_progress(request, ou: str, year: Year | None = None, as_of: datetime.date | None = None):
     """Progress of every current target of the plans of the unit's subtree at `as_of` (today
     by default): actual from 1 January, % of the target, % expected by then, status colour."""
     unit = get_visible_unit_or_404(request.auth, ou)
@@ -270,7 +275,7 @@ def get_progress(request, ou: str, year: int | None = None, as_of: datetime.date
 
 
 @router.get("/progress/lagging", response={200: list[ProgressRowOut], 422: ErrorOut})
-def get_lagging(request, ou: str, year: int | None = None, as_of: datetime.date | None = None):
+def get_lagging(request, ou: str, year: Year | None = None, as_of: datetime.date | None = None):
     """The red targets of the unit's subtree at `as_of`, the furthest behind first."""
     unit = get_visible_unit_or_404(request.auth, ou)
     year, day = _as_of(year, as_of)

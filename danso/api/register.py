@@ -5,19 +5,23 @@ from typing import Annotated, Literal
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from danso.accounts.scope import can_record, can_review, get_visible_unit_or_404, scoped
+from danso.limits import Id, NoNulText, number, text
 from danso.orgunits.models import Level
 from danso.register import codes, services
 from danso.register.inputs import UnknownReference, build_change, scoped_sources
-from danso.register.models import Event, EventKind, Household, Person, Slip
+from danso.register.models import Event, EventKind, Household, HouseholdPoverty, Person, Slip
 from danso.register.projection import state_as_of
 from danso.register.queries import households_as_of, missing_slips, timeline
 from danso.register.validation import RECORDABLE_KINDS
 from danso.text import fold
+
+from .errors import ErrorItem, ErrorsOut
 
 router = Router(tags=["register"])
 
@@ -48,28 +52,23 @@ Outcome = coded(codes.PREGNANCY_OUTCOME, blank=True)
 RecordableKind = Literal[tuple(k for k in EventKind.values if k in RECORDABLE_KINDS)]
 
 
-class ProblemOut(Schema):
-    index: int | None = None
-    field: str
-    code: str
-    message: str
+class ProblemOut(ErrorItem):
     severity: str = "error"
 
 
-class ProblemsOut(Schema):
-    detail: str
+class ProblemsOut(ErrorsOut):
     errors: list[ProblemOut]
 
 
 class HouseholdIn(Schema):
     village: str
-    number: str
-    address: str = ""
+    number: text(Household, "number")
+    address: text(Household, "address") = ""
     kind: HouseholdKind = codes.FAMILY_HOUSEHOLD
 
 
 class PovertyIn(Schema):
-    year: int
+    year: number(HouseholdPoverty, "year", int)
     status: Poverty
 
 
@@ -171,7 +170,7 @@ class EventOut(Schema):
 
 
 class PersonDataIn(Schema):
-    full_name: str = ""
+    full_name: text(Person, "full_name") = ""
     sex: coded(codes.SEX, blank=True) = ""
     date_of_birth: datetime.date | None = None
     relationship: coded(codes.RELATIONSHIP, blank=True) = ""
@@ -179,25 +178,25 @@ class PersonDataIn(Schema):
     education: Education = ""
     marital_status: coded(codes.MARITAL_STATUS, blank=True) = ""
     residence_kind: coded(codes.RESIDENCE_KIND, blank=True) = ""
-    citizen_id: str = ""
-    subject_code: str = ""
-    phone: str = ""
-    prior_live_births: int = 0
+    citizen_id: text(Person, "citizen_id") = ""
+    subject_code: text(Person, "subject_code") = ""
+    phone: text(Person, "phone") = ""
+    prior_live_births: number(Person, "prior_live_births", int) = 0
 
 
 class ChangeIn(Schema):
     kind: RecordableKind
     occurred_on: datetime.date
-    household: int
-    person: int | None = None
+    household: Id
+    person: Id | None = None
     person_data: PersonDataIn | None = None
-    other_person: int | None = Field(
+    other_person: Id | None = Field(
         None, description="the mother of a birth; the spouse of a marriage, registration or move in"
     )
     method: Method = ""
     place: Place = ""
     outcome: Outcome = ""
-    birth_order: int | None = None
+    birth_order: number(Event, "birth_order", int) | None = None
     is_consanguineous: bool = False
     data: dict = {}
 
@@ -222,12 +221,12 @@ class SlipOut(Schema):
 
 
 class CorrectionIn(Schema):
-    reason: str
+    reason: text(Event, "reason")
     change: ChangeIn | None = None
 
 
 class ReviewIn(Schema):
-    comment: str = ""
+    comment: NoNulText = ""
 
 
 def _in_scope(request, model, pk: int):
@@ -236,12 +235,20 @@ def _in_scope(request, model, pk: int):
 
 
 def _problems(problems) -> Status:
-    return Status(422, {"detail": "Refused", "errors": [p.as_dict() for p in problems]})
+    errors = [p.as_dict() for p in problems]
+    return Status(422, {"detail": _("Refused"), "code": "invalid", "errors": errors})
+
+
+# A search longer than the folded name column cannot match (and a query of many words would
+# otherwise become as many conditions).
+NameSearch = text(Person, "search_name")
 
 
 @router.get("/households", response=list[HouseholdOut])
 @paginate
-def list_households(request, village: str | None = None, q: str | None = None):
+def list_households(
+    request, village: str | None = None, q: text(Household, "search_text") | None = None
+):
     households = scoped(
         request.auth, Household.objects.select_related("village").prefetch_related("poverty")
     )
@@ -256,7 +263,7 @@ def list_households(request, village: str | None = None, q: str | None = None):
 def create_household(request, payload: HouseholdIn):
     village = get_visible_unit_or_404(request.auth, payload.village)
     if not can_record(request.auth, village.path):
-        raise HttpError(403, "You may not add households here")
+        raise HttpError(403, _("You may not add households here"))
     try:
         household = services.create_household(
             village,
@@ -271,16 +278,16 @@ def create_household(request, payload: HouseholdIn):
 
 
 @router.get("/households/{household_id}", response=HouseholdOut)
-def get_household(request, household_id: int):
+def get_household(request, household_id: Id):
     return _in_scope(request, Household, household_id)
 
 
 @router.put("/households/{household_id}/poverty", response={200: HouseholdOut, 422: ProblemsOut})
-def set_poverty(request, household_id: int, payload: PovertyIn):
+def set_poverty(request, household_id: Id, payload: PovertyIn):
     """Poverty status for a year: 0 neither, 1 poor, 2 near-poor."""
     household = _in_scope(request, Household, household_id)
     if not can_record(request.auth, household.ou_path):
-        raise HttpError(403, "You may not change this household")
+        raise HttpError(403, _("You may not change this household"))
     try:
         services.set_poverty(household, payload.year, payload.status)
     except services.RegisterError as err:
@@ -289,7 +296,7 @@ def set_poverty(request, household_id: int, payload: PovertyIn):
 
 
 @router.get("/households/{household_id}/members", response=list[dict])
-def household_members(request, household_id: int, as_of: datetime.date | None = None):
+def household_members(request, household_id: Id, as_of: datetime.date | None = None):
     """Who lived in the household on a date (today by default), with each person's state."""
     household = _in_scope(request, Household, household_id)
     day = as_of or datetime.date.today()
@@ -297,7 +304,7 @@ def household_members(request, household_id: int, as_of: datetime.date | None = 
 
 
 @router.get("/households/{household_id}/timeline", response=list[EventOut])
-def household_timeline(request, household_id: int):
+def household_timeline(request, household_id: Id):
     household = _in_scope(request, Household, household_id)
     return timeline(household=household)
 
@@ -306,10 +313,10 @@ def household_timeline(request, household_id: int):
 @paginate
 def list_persons(
     request,
-    q: str | None = Query(None, description="name, with or without diacritics"),
+    q: NameSearch | None = Query(None, description="name, with or without diacritics"),
     citizen_id: str | None = None,
     village: str | None = None,
-    household: int | None = None,
+    household: Id | None = None,
 ):
     persons = scoped(request.auth, Person.objects.all())
     if q:
@@ -324,12 +331,12 @@ def list_persons(
 
 
 @router.get("/persons/{person_id}", response=PersonOut)
-def get_person(request, person_id: int):
+def get_person(request, person_id: Id):
     return _in_scope(request, Person, person_id)
 
 
 @router.get("/persons/{person_id}/state", response=dict)
-def person_state(request, person_id: int, as_of: datetime.date):
+def person_state(request, person_id: Id, as_of: datetime.date):
     """The person's state on a past date, from accepted changes up to that date."""
     person = _in_scope(request, Person, person_id)
     state = state_as_of(person, as_of)
@@ -337,7 +344,7 @@ def person_state(request, person_id: int, as_of: datetime.date):
 
 
 @router.get("/persons/{person_id}/timeline", response=list[EventOut])
-def person_timeline(request, person_id: int):
+def person_timeline(request, person_id: Id):
     person = _in_scope(request, Person, person_id)
     return timeline(person=person)
 
@@ -369,9 +376,9 @@ def record_changes(request, village_uid: str, period: str, payload: list[ChangeI
     is refused, none is kept and every problem is returned with its index."""
     village = get_visible_unit_or_404(request.auth, village_uid)
     if village.level != Level.VILLAGE or not can_record(request.auth, village.path):
-        raise HttpError(403, "You may not record changes here")
+        raise HttpError(403, _("You may not record changes here"))
     if len(period) != 6 or not period.isdigit() or not 1 <= int(period[4:]) <= 12:
-        raise HttpError(422, "period must be a month: YYYYMM")
+        raise HttpError(422, _("period must be a month: YYYYMM"))
     households, persons = scoped_sources(request.auth)
     changes, problems = [], []
     for index, item in enumerate(payload):
@@ -391,31 +398,31 @@ def record_changes(request, village_uid: str, period: str, payload: list[ChangeI
     return Status(201, events)
 
 
-def _slip(request, slip_id: int) -> Slip:
+def _slip(request, slip_id: Id) -> Slip:
     return _in_scope(request, Slip, slip_id)
 
 
 @router.post("/slips/{slip_id}/submit", response={200: SlipOut, 422: ProblemsOut})
-def submit_slip(request, slip_id: int):
+def submit_slip(request, slip_id: Id):
     slip = _slip(request, slip_id)
     if not can_record(request.auth, slip.ou_path):
-        raise HttpError(403, "You may not submit this slip")
+        raise HttpError(403, _("You may not submit this slip"))
     return _review(services.submit, slip, request.auth)
 
 
 @router.post("/slips/{slip_id}/accept", response={200: SlipOut, 422: ProblemsOut})
-def accept_slip(request, slip_id: int):
+def accept_slip(request, slip_id: Id):
     slip = _slip(request, slip_id)
     if not can_review(request.auth, slip.ou_path):
-        raise HttpError(403, "Only the commune officer reviews slips")
+        raise HttpError(403, _("Only the commune officer reviews slips"))
     return _review(services.accept, slip, request.auth)
 
 
 @router.post("/slips/{slip_id}/return", response={200: SlipOut, 422: ProblemsOut})
-def return_slip(request, slip_id: int, payload: ReviewIn):
+def return_slip(request, slip_id: Id, payload: ReviewIn):
     slip = _slip(request, slip_id)
     if not can_review(request.auth, slip.ou_path):
-        raise HttpError(403, "Only the commune officer reviews slips")
+        raise HttpError(403, _("Only the commune officer reviews slips"))
     return _review(services.send_back, slip, request.auth, payload.comment)
 
 
@@ -429,12 +436,12 @@ def _review(action, slip, user, *args):
 
 
 @router.post("/events/{event_id}/correct", response={201: EventOut, 422: ProblemsOut})
-def correct_event(request, event_id: int, payload: CorrectionIn):
+def correct_event(request, event_id: Id, payload: CorrectionIn):
     """Supersede an event with a corrected one, or cancel it (no `change`), with a reason."""
     event = _in_scope(request, Event, event_id)
     allowed = can_review if event.is_accepted else can_record
     if not allowed(request.auth, event.ou_path):
-        raise HttpError(403, "You may not correct this entry")
+        raise HttpError(403, _("You may not correct this entry"))
     change = None
     if payload.change:
         try:

@@ -1,6 +1,7 @@
 """Statistical reports computed from the register: /api/v1/reports/{form}?ou=…&pe=…"""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 
@@ -26,7 +27,7 @@ def _wrong_period(err: WrongPeriodType) -> Status:
 def make_report(user, form_code: str, ou: str, pe: str):
     form = FORMS.get(form_code)
     if form is None:
-        raise HttpError(404, f"Unknown form; known: {', '.join(FORMS)}")
+        raise HttpError(404, _("Unknown form; known: %(forms)s") % {"forms": ", ".join(FORMS)})
     # Visible units lie wholly in the user's area (legacy ones too, see accounts.scope).
     unit = get_visible_unit_or_404(user, ou)
     try:
@@ -62,7 +63,7 @@ def get_name_list(request, form: str, ou: str, pe: str):
 
     chosen = LISTS.get(form)
     if chosen is None:
-        raise HttpError(404, f"Unknown list; known: {', '.join(LISTS)}")
+        raise HttpError(404, _("Unknown list; known: %(forms)s") % {"forms": ", ".join(LISTS)})
     unit = get_visible_unit_or_404(request.auth, ou)
     try:
         period = Period.parse(pe)

@@ -2,6 +2,11 @@ from datetime import date
 
 from ninja import Schema
 
+from danso.limits import text
+from danso.orgunits.models import OrgUnit
+
+from .errors import ErrorItem, ErrorsOut  # noqa: F401
+
 
 class OrgUnitOut(Schema):
     uid: str
@@ -33,23 +38,14 @@ class SuccessionOut(Schema):
 
 
 class UnitIn(Schema):
-    code: str
-    name: str
+    code: text(OrgUnit, "code")
+    name: text(OrgUnit, "name")
     unit_type: str
     legacy_commune: str = ""
-    address: str = ""
+    address: text(OrgUnit, "address") = ""
 
 
-class ErrorItem(Schema):
-    row: int | None = None
-    field: str
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem] = []
+ErrorOut = ErrorsOut  # the one error shape (danso/api/errors.py)
 
 
 class MeOut(Schema):

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from danso.accounts.scope import can_open, get_visible_unit_or_404
 from danso.api.register import ProblemsOut
 from danso.concurrency import StaleEdit, etag, parse_if_match
+from danso.limits import Id
 from danso.programmes.models import Activity
 
 from . import drafting, drafts, render
@@ -112,7 +113,7 @@ def _with_etag(response_status: int, narrative: Narrative, user):
     return Status(response_status, _out(narrative, user))
 
 
-def _narrative(request, narrative_id: int) -> Narrative:
+def _narrative(request, narrative_id: Id) -> Narrative:
     narrative = get_object_or_404(Narrative.objects.select_related("unit", "activity"),
                                   pk=narrative_id)  # fmt: skip
     if not drafts.can_view(request.auth, narrative):
@@ -187,7 +188,7 @@ def create_narrative(request, payload: NarrativeIn):
 
 
 @router.get("/narratives/{narrative_id}", response=NarrativeOut)
-def get_narrative(request, narrative_id: int, response: HttpResponse):
+def get_narrative(request, narrative_id: Id, response: HttpResponse):
     """A draft with its texts, the drafted content and the frozen versions; the ETag is the
     version to send back in If-Match when changing the texts."""
     narrative = _narrative(request, narrative_id)
@@ -199,7 +200,7 @@ CHANGE_RESPONSES = {200: NarrativeOut, 403: ProblemsOut, 409: ConflictOut, 422: 
 
 
 @router.patch("/narratives/{narrative_id}", response=CHANGE_RESPONSES)
-def change_texts(request, narrative_id: int, payload: TextsIn, response: HttpResponse):
+def change_texts(request, narrative_id: Id, payload: TextsIn, response: HttpResponse):
     """Change some sections' texts, all or nothing (every problem listed). Send If-Match with
     the ETag read: 409 `stale_version` when someone saved meanwhile, `locked` once submitted."""
     narrative = _narrative(request, narrative_id)
@@ -222,7 +223,7 @@ def change_texts(request, narrative_id: int, payload: TextsIn, response: HttpRes
 
 @router.post("/narratives/{narrative_id}/refresh", response={200: NarrativeOut, 403: ProblemsOut,
                                                               409: ConflictOut})  # fmt: skip
-def refresh(request, narrative_id: int):
+def refresh(request, narrative_id: Id):
     """Draft the figures again from the data as they stand now."""
     narrative = _narrative(request, narrative_id)
     if not drafts.can_edit(request.auth, narrative):
@@ -242,7 +243,7 @@ def _document(request, narrative: Narrative, version: int | None) -> tuple[bytes
     return drafts.docx(narrative, request.auth), None
 
 
-def _download(request, narrative_id: int, version: int | None, extension: str):
+def _download(request, narrative_id: Id, version: int | None, extension: str):
     narrative = _narrative(request, narrative_id)
     data, number = _document(request, narrative, version)
     if extension == "pdf":
@@ -256,14 +257,14 @@ def _download(request, narrative_id: int, version: int | None, extension: str):
 
 
 @router.get("/narratives/{narrative_id}/docx", response={200: None})
-def get_docx(request, narrative_id: int, version: int | None = None):
+def get_docx(request, narrative_id: Id, version: int | None = None):
     """The draft as DOCX (or a frozen version's, `version`); sensitive parts only for callers
     with the permission."""
     return _download(request, narrative_id, version, "docx")
 
 
 @router.get("/narratives/{narrative_id}/pdf", response={200: None, 503: dict})
-def get_pdf(request, narrative_id: int, version: int | None = None):
+def get_pdf(request, narrative_id: Id, version: int | None = None):
     """The same as PDF, where LibreOffice is installed on the server (else 503)."""
     if render.libreoffice() is None:
         return Status(503, {"detail": _("LibreOffice is not installed on the server: no PDF."),

@@ -65,7 +65,7 @@ def test_refusals_name_field_code_and_message(two_communes, bearer):
     response = post(bearer(a["user"]), "/api/v1/activities", data)
     assert response.status_code == 422
     body = response.json()
-    assert body["detail"] == "Refused"
+    assert body["detail"] == "Bị từ chối" and body["code"] == "invalid"
     assert {(e["field"], e["code"]) for e in body["errors"]} == {
         ("kind", "unknown_kind"), ("end_date", "end_before_start"),
         ("services", "negative_count"),
