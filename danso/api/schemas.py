@@ -1,6 +1,6 @@
 from datetime import date
 
-from ninja import Schema
+from ninja import Schema, Status
 
 
 class OrgUnitOut(Schema):
@@ -101,3 +101,19 @@ class ReportOut(Schema):
     columns: list[ReportColumnOut]
     rows: list[ReportRowOut]
     warnings: list[ReportWarningOut]
+
+
+class StaleOut(Schema):
+    """409 `stale_version`: someone saved since the caller read the object. `current` is the
+    object as it stands now, with its version (send it as If-Match to overwrite knowingly)."""
+
+    detail: str
+    code: str
+    current_version: int | None = None
+    current: dict | None = None
+
+
+def stale_answer(err, current: dict | None = None):
+    """The 409 of a StaleEdit, with the object as it stands."""
+    return Status(409, {"detail": err.message, "code": err.code,
+                        "current_version": err.current_version, "current": current})  # fmt: skip
