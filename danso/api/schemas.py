@@ -109,11 +109,13 @@ class StaleOut(Schema):
 
     detail: str
     code: str
-    current_version: int | None = None
+    current_version: int | str | None = None
     current: dict | None = None
 
 
-def stale_answer(err, current: dict | None = None):
-    """The 409 of a StaleEdit, with the object as it stands."""
+def stale_answer(err, current: dict | None = None, version: str | None = None):
+    """The 409 of a StaleEdit, with the object as it stands (`version`: its tag, when the
+    version is one of several rows)."""
     return Status(409, {"detail": err.message, "code": err.code,
-                        "current_version": err.current_version, "current": current})  # fmt: skip
+                        "current_version": version or err.current_version,
+                        "current": current})  # fmt: skip

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import path_in_scope, scope_paths
-from danso.concurrency import StaleEdit
+from danso.concurrency import StaleEdit, parse_tag  # noqa: F401 (entry.parse_tag)
 from danso.orgunits.models import OrgUnit
 from danso.statistics import cycle
 from danso.statistics.models import Submission
@@ -207,12 +207,6 @@ def form_version(data_set: DataSet, unit: OrgUnit, period: Period) -> str:
         f"{de}|{coc}|{value.normalize()}|{comment}" for de, coc, value, comment in rows
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def parse_tag(header: str | None) -> str | None:
-    """The form tag named by an If-Match header or the hidden field; None if absent."""
-    value = (header or "").strip().removeprefix("W/").strip('"')
-    return value if value.isalnum() and len(value) <= 64 else None
 
 
 def save(user, data_set: DataSet, unit: OrgUnit, period: Period, typed: dict,

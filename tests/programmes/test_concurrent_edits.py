@@ -195,3 +195,74 @@ def test_the_entry_page_keeps_what_was_typed_and_shows_what_was_saved(db, make_u
     assert 'value="6.000"' in text
     assert "Đã được lưu trong lúc bạn sửa: 5.838" in text
     assert DataValue.objects.get().value == 5838
+
+
+# Plan targets: a revision is addressed by the target it revises; an allocation by its ETag.
+
+
+def _province_target(two_communes, make_user):
+    from danso.accounts.models import Role
+    from danso.programmes import plans
+
+    officer = make_user("tinh", Role.PROVINCE, two_communes["province"])
+    target = plans.set_target(officer, two_communes["province"], 2026, "ACT_TRAINED", 50)
+    return officer, target
+
+
+def test_two_revisions_of_the_same_target_the_second_gets_409(two_communes, make_user, bearer):
+    officer, target = _province_target(two_communes, make_user)
+    api = bearer(officer)
+    url = f"/api/v1/targets/{target.pk}/revise"
+    assert post(api, url, {"value": 60, "reason": "Bổ sung"}).status_code == 201
+    late = post(api, url, {"value": 70, "reason": "Người thứ hai"})
+    assert late.status_code == 409, late.content
+    body = late.json()
+    assert body["code"] == "stale_version" and body["current"]["value"] == 60
+    assert body["current_version"] == 1  # the current revision number
+
+
+def test_an_allocation_changed_meanwhile_is_not_overwritten(two_communes, make_user, bearer):
+    from danso.programmes.models import Target
+
+    officer, target = _province_target(two_communes, make_user)
+    first, second = bearer(officer), bearer(officer)
+    url = f"/api/v1/targets/{target.pk}"
+    tag = first.get(f"{url}/allocation")["ETag"]
+    a, b = two_communes["a"]["commune"], two_communes["b"]["commune"]
+
+    def allocate(client, x, y, tag):
+        data = {"allocations": [{"ou": a.uid, "value": x}, {"ou": b.uid, "value": y}]}
+        return client.post(f"{url}/allocate", data, content_type="application/json",
+                           headers={"If-Match": tag})  # fmt: skip
+
+    ok = allocate(first, 20, 30, tag)
+    assert ok.status_code == 200 and ok["ETag"] != tag
+    late = allocate(second, 25, 25, tag)
+    assert late.status_code == 409
+    assert late.json()["current_version"] == ok["ETag"].strip('"')
+    assert sorted(Target.objects.filter(plan__unit__in=[a, b]).values_list("value", flat=True)) == [
+        20,
+        30,
+    ]
+
+
+def test_the_allocation_page_keeps_what_was_typed(two_communes, make_user, login):
+    from danso.programmes import plans
+    from danso.programmes.models import Target
+
+    officer, target = _province_target(two_communes, make_user)
+    client = login(officer)
+    url = f"/chi-tieu/{target.pk}/phan-bo/"
+    page = client.get(url).content.decode()
+    tag = page.split('name="version" value="')[1].split('"')[0]
+    a, b = two_communes["a"]["commune"], two_communes["b"]["commune"]
+    plans.allocate(officer, target, [plans.Share(a, 10), plans.Share(b, 40)])  # someone else
+    late = client.post(url, {f"u_{a.uid}": "22", f"u_{b.uid}": "28", "version": tag})
+    assert late.status_code == 409
+    text = late.content.decode()
+    assert 'value="22"' in text and 'value="28"' in text
+    assert plans.allocation_version(target) in text
+    assert sorted(Target.objects.filter(plan__unit__in=[a, b]).values_list("value", flat=True)) == [
+        10,
+        40,
+    ]
