@@ -127,10 +127,10 @@ def demo(
 def _serve(host: str, port: int, worker: bool = True) -> None:
     """Serve the web UI, with a background worker for imports and long reports.
 
-    The worker stops with the server, whether it is stopped with Ctrl+C (SIGINT) or SIGTERM.
+    The worker stops with the server, whether it is stopped with Ctrl+C (SIGINT) or SIGTERM;
+    it is started again if it dies, and it exits by itself if the server is killed.
     """
     import signal
-    import subprocess
 
     from waitress import serve as waitress_serve
 
@@ -139,17 +139,80 @@ def _serve(host: str, port: int, worker: bool = True) -> None:
     # Python ends at once on SIGTERM, skipping `finally`, which would leave the worker running:
     # make it a normal exit, as Ctrl+C is (waitress stops on either).
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    runner = None
+    supervisor = _Supervisor() if worker else None
     try:
-        if worker:
-            command = [sys.executable, "-m", "danso.cli", "manage", "db_worker",
-                       "--no-startup-delay", "--interval", "0.5"]  # fmt: skip
-            runner = subprocess.Popen(command)
+        if supervisor:
+            supervisor.start()
         console.print(f"Serving danso on http://{host}:{port}/  (Ctrl+C to stop)")
         waitress_serve(application, host=host, port=port, threads=8, ident="danso")
     finally:
-        if runner:
-            _stop(runner)
+        if supervisor:
+            supervisor.stop()
+
+
+class _Supervisor:
+    """Keeps one background worker running: starts it, starts it again when it dies (after a
+    pause that grows while it keeps dying), and every few seconds fails the jobs whose process
+    is gone (danso/heartbeat.py)."""
+
+    CHECK_EVERY, REAP_EVERY, MAX_PAUSE = 1.0, 10.0, 30.0
+
+    def __init__(self):
+        import threading
+
+        self.stopping = threading.Event()
+        self.process = None
+        self.thread = threading.Thread(target=self._loop, name="worker-supervisor", daemon=True)
+
+    def _spawn(self):
+        import subprocess
+
+        command = [sys.executable, "-m", "danso.worker", "db_worker",
+                   "--no-startup-delay", "--interval", "0.5"]  # fmt: skip
+        env = {**os.environ, "DANSO_PARENT_PID": str(os.getpid())}
+        return subprocess.Popen(command, env=env)
+
+    def start(self) -> None:
+        self.process = self._spawn()
+        self.thread.start()
+
+    def _loop(self) -> None:
+        import time
+
+        from django.db import connection
+
+        pause, last_reap, started = 1.0, 0.0, time.monotonic()
+        while not self.stopping.wait(self.CHECK_EVERY):
+            code = self.process.poll()
+            if code is not None:
+                console.print(f"The background worker stopped (exit code {code}); "
+                              "starting it again.")  # fmt: skip
+                if self.stopping.wait(pause):
+                    return
+                pause = min(pause * 2, self.MAX_PAUSE)
+                self.process, started = self._spawn(), time.monotonic()
+            elif time.monotonic() - started > self.MAX_PAUSE:
+                pause = 1.0  # it has stayed up a while: the next death restarts it at once
+            if time.monotonic() - last_reap > self.REAP_EVERY:
+                last_reap = time.monotonic()
+                self._reap()
+                connection.close()
+
+    def _reap(self) -> None:
+        from danso import heartbeat
+
+        try:
+            for job in heartbeat.reap():
+                console.print(f"Job {job} had stopped with its process: marked failed.")
+        except Exception as err:  # noqa: BLE001 - a failed check must not stop the supervising
+            console.print(f"Checking the jobs failed: {err!r}")
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=5)
+        if self.process and self.process.poll() is None:
+            _stop(self.process)
 
 
 def _exit_on_signal(signum, frame) -> None:
@@ -179,6 +242,25 @@ def serve(
     _setup_django()
     _migrate()
     _serve(host, port, worker)
+
+
+@app.command()
+def jobs() -> None:
+    """List the jobs that are waiting or running; a running job whose process is gone (killed,
+    crashed) is marked failed, as `danso serve` does every few seconds."""
+    _setup_django()
+    from danso import heartbeat
+
+    for job in heartbeat.reap():
+        console.print(f"marked failed (its process is gone): {job}")
+    table = Table("kind", "id", "job", "status")
+    for model in heartbeat.job_models():
+        for job in model.objects.filter(status__in=["queued", "running"]):
+            table.add_row(model._meta.model_name, str(job.pk), str(job), job.status)
+    console.print(table)
+    if not heartbeat.worker_alive():
+        console.print("No background worker has reported in the last "
+                      f"{heartbeat.stale_after():.0f} s: start `danso serve`.")  # fmt: skip
 
 
 @app.command("import")

@@ -62,3 +62,10 @@ def parse_if_match(header: str | None) -> int | None:
         return None
     value = header.strip().removeprefix("W/").strip('"')
     return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def parse_tag(header: str | None) -> str | None:
+    """The tag named by an If-Match header or a hidden field ('"3f2a…"', 'W/"3f2a…"'), for
+    objects whose version is a tag of several rows (a data-entry form, an allocation)."""
+    value = (header or "").strip().removeprefix("W/").strip('"')
+    return value if value.isalnum() and len(value) <= 64 else None

@@ -214,6 +214,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Long jobs (imports, whole-province reports) run in a worker that takes them from the database
 # itself, so no extra server is needed: `danso serve` starts one (docs/architecture.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job that has not beaten for this long is taken for dead (danso/heartbeat.py).
+DANSO_JOB_STALE_SECONDS = float(os.environ.get("DANSO_JOB_STALE_SECONDS", "30"))
 # Shared by the web server and the worker processes: import progress is written here, outside
 # the import's own transaction, so the page can show it while the rows are being written.
 CACHES = {

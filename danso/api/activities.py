@@ -7,7 +7,7 @@ forms refuse, with the same codes: 422 ErrorsOut {"detail", "code", "errors": [.
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from danso.accounts.scope import get_visible_unit_or_404, scoped
+from danso.concurrency import StaleEdit, etag, parse_if_match
 from danso.limits import Id, NoNulText, number, text
 from danso.programmes import activities, clubs
 from danso.programmes.models import (
@@ -28,6 +29,7 @@ from danso.programmes.models import (
 )
 
 from .register import ProblemsOut
+from .schemas import StaleOut, stale_answer
 
 router = Router(tags=["activities"])
 
@@ -78,6 +80,7 @@ class ActivityIn(Schema):
 
 class ActivityOut(Schema):
     id: int
+    version: int
     kind: str
     title: str
     start_date: datetime.date
@@ -138,6 +141,7 @@ class ClubIn(Schema):
 
 class ClubOut(Schema):
     id: int
+    version: int
     organiser: str
     name: str
     topic: str
@@ -182,10 +186,10 @@ class MemberOut(Schema):
         return obj.person_id
 
 
-def _run(write, *args, status=200):
+def _run(write, *args, status=200, **kwargs):
     """Call a service: its problems become a 422, a refused role or unit a 403."""
     try:
-        result = write(*args)
+        result = write(*args, **kwargs)
     except activities.ActivityError as err:
         return Status(
             422,
@@ -250,17 +254,36 @@ def create_activity(request, payload: ActivityIn):
     return _run(activities.save_activity, request.auth, payload.to_input(), status=201)
 
 
+def _stale(err: StaleEdit, current, schema) -> Status:
+    return stale_answer(err, schema.from_orm(current).dict())
+
+
 @router.get("/activities/{activity_id}", response=ActivityOut)
-def get_activity(request, activity_id: Id):
-    return _activity(request, activity_id)
-
-
-@router.put("/activities/{activity_id}", response={200: ActivityOut, 422: ProblemsOut})
-def replace_activity(request, activity_id: Id, payload: ActivityIn):
-    """Replace the activity with the payload (attachments are kept)."""
+def get_activity(request, activity_id: Id, response: HttpResponse):
+    """The activity; `ETag` is its version, to send back as If-Match when replacing it."""
     activity = _activity(request, activity_id)
-    result = _run(activities.save_activity, request.auth, payload.to_input(), activity)
-    return _activity(request, activity_id) if result is activity else result
+    response["ETag"] = etag(activity)
+    return activity
+
+
+@router.put("/activities/{activity_id}",
+            response={200: ActivityOut, 409: StaleOut, 422: ProblemsOut})  # fmt: skip
+def replace_activity(request, activity_id: Id, payload: ActivityIn, response: HttpResponse):
+    """Replace the activity with the payload (attachments are kept). Send If-Match with the
+    ETag read: 409 `stale_version`, with the activity as it stands, when someone saved it
+    meanwhile (nothing of the payload is saved)."""
+    activity = _activity(request, activity_id)
+    expected = parse_if_match(request.headers.get("If-Match"))
+    try:
+        result = _run(activities.save_activity, request.auth, payload.to_input(), activity,
+                      expected=expected)  # fmt: skip
+    except StaleEdit as err:
+        return _stale(err, _activity(request, activity_id), ActivityOut)
+    if result is not activity:
+        return result
+    saved = _activity(request, activity_id)
+    response["ETag"] = etag(saved)
+    return saved
 
 
 @router.delete("/activities/{activity_id}", response={204: None})
@@ -314,14 +337,28 @@ def create_club(request, payload: ClubIn):
 
 
 @router.get("/clubs/{club_id}", response=ClubOut, tags=["clubs"])
-def get_club(request, club_id: Id):
-    return _club(request, club_id)
-
-
-@router.put("/clubs/{club_id}", response={200: ClubOut, 422: ProblemsOut}, tags=["clubs"])
-def replace_club(request, club_id: Id, payload: ClubIn):
+def get_club(request, club_id: Id, response: HttpResponse):
+    """The club; `ETag` is its version, to send back as If-Match when replacing it."""
     club = _club(request, club_id)
-    return _run(clubs.save_club, request.auth, clubs.ClubInput(**payload.dict()), club)
+    response["ETag"] = etag(club)
+    return club
+
+
+@router.put("/clubs/{club_id}", response={200: ClubOut, 409: StaleOut, 422: ProblemsOut},
+            tags=["clubs"])  # fmt: skip
+def replace_club(request, club_id: Id, payload: ClubIn, response: HttpResponse):
+    """Replace the club. With If-Match: 409 `stale_version` and the club as it stands when
+    someone saved it meanwhile."""
+    club = _club(request, club_id)
+    expected = parse_if_match(request.headers.get("If-Match"))
+    try:
+        result = _run(clubs.save_club, request.auth, clubs.ClubInput(**payload.dict()), club,
+                      expected=expected)  # fmt: skip
+    except StaleEdit as err:
+        return _stale(err, _club(request, club_id), ClubOut)
+    if isinstance(result, Club):
+        response["ETag"] = etag(result)
+    return result
 
 
 @router.delete("/clubs/{club_id}", response={204: None, 422: ProblemsOut}, tags=["clubs"])

@@ -2,6 +2,7 @@
 read the form (values, computed cells, flags, broken rules, indicators, lock), save cells all or
 nothing, submit. Bulk exchange goes through /dataValueSets."""
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -83,6 +84,14 @@ class ErrorsOut(CommonErrorsOut):
     errors: list[CellErrorOut] = []
 
 
+class ConflictOut(ErrorsOut):
+    """409: `locked` (approved figures) or `stale_version` (someone saved cells of the form
+    since the caller read it; `current` is the form as it stands, its ETag `current_version`)."""
+
+    current_version: str | None = None
+    current: FormOut | None = None
+
+
 class SubmissionOut(Schema):
     version: int
     status: str
@@ -126,27 +135,36 @@ def _form_out(user, data_set, unit, period) -> dict:
 
 
 @router.get("/dataEntry/{data_set}/{ou}/{pe}", response=FormOut)
-def entry_form(request, data_set: str, ou: str, pe: str):
+def entry_form(request, data_set: str, ou: str, pe: str, response: HttpResponse):
     """The form with stored values, cells fed by activities (`fed`: never typed in), flags
-    (expected range, outlier), broken validation rules and indicators."""
+    (expected range, outlier), broken validation rules and indicators. `ETag` tags the stored
+    cells: send it back as If-Match when saving."""
     found, unit, period = _context(request, data_set, ou, pe)
+    response["ETag"] = f'"{entry.form_version(found, unit, period)}"'
     return _form_out(request.auth, found, unit, period)
 
 
 @router.post(
     "/dataEntry/{data_set}/{ou}/{pe}",
-    response={200: FormOut, 403: ErrorsOut, 409: ErrorsOut, 422: ErrorsOut},
+    response={200: FormOut, 403: ErrorsOut, 409: ConflictOut, 422: ErrorsOut},
 )
-def save_values(request, data_set: str, ou: str, pe: str, payload: ValuesIn):
+def save_values(request, data_set: str, ou: str, pe: str, payload: ValuesIn,
+                response: HttpResponse):  # fmt: skip
     """Save cells all or nothing. Values are strings as typed ("5.838", "90,6") or plain
-    numbers ("5838"); 422 lists every refused cell and saves nothing; 409 when approved."""
+    numbers ("5838"); 422 lists every refused cell and saves nothing; 409 `locked` when
+    approved, `stale_version` (with the current form) when If-Match names a form someone has
+    saved cells of since."""
     found, unit, period = _context(request, data_set, ou, pe)
     typed = {(c.dataElement, c.categoryOptionCombo): c.value or "" for c in payload.values}
     comments = {(c.dataElement, c.categoryOptionCombo): c.comment for c in payload.values}
+    expected = entry.parse_tag(request.headers.get("If-Match"))
     try:
-        errors = entry.save(
-            request.auth, found, unit, period, typed, comments, DataValue.Source.API
-        )
+        errors = entry.save(request.auth, found, unit, period, typed, comments,
+                            DataValue.Source.API, expected=expected)  # fmt: skip
+    except entry.StaleForm as err:
+        return Status(409, {"code": err.code, "message": err.message,
+                            "current_version": err.current_tag,
+                            "current": _form_out(request.auth, found, unit, period)})  # fmt: skip
     except entry.EntryError as err:
         status = 409 if err.code == "locked" else 403
         return Status(status, {"detail": err.message, "code": err.code})
@@ -156,6 +174,7 @@ def save_values(request, data_set: str, ou: str, pe: str, payload: ValuesIn):
                  for (de, coc), e in errors.items()]  # fmt: skip
         detail = _("Nothing was saved: correct the cells listed.")
         return Status(422, {"detail": detail, "code": "invalid_values", "errors": cells})
+    response["ETag"] = f'"{entry.form_version(found, unit, period)}"'
     return Status(200, _form_out(request.auth, found, unit, period))
 
 

@@ -3,19 +3,20 @@
 
 import datetime
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from danso.accounts.scope import get_visible_unit_or_404, scoped
+from danso.concurrency import parse_tag
 from danso.limits import Id, Year, number, text
 from danso.programmes import metrics, plans, progress
 from danso.programmes.models import Plan, Target
 from danso.programmes.plans import PlanError, Share
 
-from .schemas import ErrorOut
+from .schemas import ErrorOut, StaleOut, stale_answer
 
 router = Router(tags=["plans"])
 
@@ -106,7 +107,7 @@ class WarningOut(Schema):
 class ShareOut(Schema):
     ou: str
     name: str
-    target_id: int | None
+    target_id: Id | None
     value: float | None
     value_max: float | None
 
@@ -152,6 +153,11 @@ class ProgressOut(Schema):
 def _refused(err: PlanError) -> Status:
     return Status(403 if err.code == plans.FORBIDDEN else 422,
                   {"detail": err.message, "code": err.code, "errors": [err.as_dict()]})  # fmt: skip
+
+
+def _stale(err) -> Status:
+    current = TargetOut.from_orm(err.current).dict()
+    return stale_answer(err, current, err.current_tag)
 
 
 def _target(request, target_id: Id) -> Target:
@@ -205,38 +211,54 @@ def set_target(request, ou: str, year: Year, payload: TargetIn):
     return Status(201, target)
 
 
-@router.post("/targets/{target_id}/revise", response={201: TargetOut, 403: ErrorOut, 422: ErrorOut})
+@router.post("/targets/{target_id}/revise",
+             response={201: TargetOut, 403: ErrorOut, 409: StaleOut, 422: ErrorOut})  # fmt: skip
 def revise_target(request, target_id: Id, payload: ReviseIn):
-    """A mid-year revision (a reason is required): a new revision; the original stays."""
+    """A mid-year revision (a reason is required): a new revision; the original stays. The
+    target's id is its version: revising a target revised since answers 409 `stale_version`
+    with the current revision in `current`."""
     target = _target(request, target_id)
     try:
         revised = plans.revise(request.auth, target, payload.value, payload.value_max,
                                payload.reason)  # fmt: skip
+    except plans.StaleTarget as err:
+        return _stale(err)
     except PlanError as err:
         return _refused(err)
     return Status(201, revised)
 
 
 @router.get("/targets/{target_id}/allocation", response=AllocationOut)
-def get_allocation(request, target_id: Id):
-    """The target's allocation to the units directly below, with the add-up warning."""
-    return _allocation(plans.allocation(_target(request, target_id)))
+def get_allocation(request, target_id: Id, response: HttpResponse):
+    """The target's allocation to the units directly below, with the add-up warning; `ETag`
+    tags it (If-Match when allocating)."""
+    target = _target(request, target_id)
+    response["ETag"] = f'"{plans.allocation_version(target)}"'
+    return _allocation(plans.allocation(target))
 
 
 @router.post("/targets/{target_id}/allocate",
-             response={200: AllocationOut, 403: ErrorOut, 422: ErrorOut})  # fmt: skip
-def allocate_target(request, target_id: Id, payload: AllocateIn):
+             response={200: AllocationOut, 403: ErrorOut, 409: StaleOut,
+                       422: ErrorOut})  # fmt: skip
+def allocate_target(request, target_id: Id, payload: AllocateIn, response: HttpResponse):
     """Allocate the target to units directly below. Counts that do not add up to the target
-    are kept and reported in `warnings` with the difference; rates are not added up."""
+    are kept and reported in `warnings` with the difference; rates are not added up. With
+    If-Match (the allocation's ETag): 409 `stale_version` when the allocation or the target
+    changed since."""
     target = _target(request, target_id)
     shares = [
         Share(get_visible_unit_or_404(request.auth, s.ou), s.value, s.value_max)
         for s in payload.allocations
     ]
+    expected = parse_tag(request.headers.get("If-Match"))
     try:
-        return _allocation(plans.allocate(request.auth, target, shares, payload.reason))
+        result = plans.allocate(request.auth, target, shares, payload.reason, expected)
+    except plans.StaleTarget as err:
+        return _stale(err)
     except PlanError as err:
         return _refused(err)
+    response["ETag"] = f'"{plans.allocation_version(target)}"'
+    return _allocation(result)
 
 
 def _as_of(year: int | None, as_of: datetime.date | None) -> tuple[int, datetime.date]:

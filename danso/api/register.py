@@ -4,6 +4,7 @@ import datetime
 from typing import Annotated, Literal
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -11,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from danso.accounts.scope import can_record, can_review, get_visible_unit_or_404, scoped
+from danso.concurrency import StaleEdit, etag, parse_if_match
 from danso.limits import Id, NoNulText, number, text
 from danso.orgunits.models import Level
 from danso.register import codes, services
@@ -22,6 +24,7 @@ from danso.register.validation import RECORDABLE_KINDS
 from danso.text import fold
 
 from .errors import ErrorItem, ErrorsOut
+from .schemas import StaleOut, stale_answer
 
 router = Router(tags=["register"])
 
@@ -74,6 +77,7 @@ class PovertyIn(Schema):
 
 class HouseholdOut(Schema):
     id: int
+    version: int
     village: str
     number: str
     address: str
@@ -278,20 +282,31 @@ def create_household(request, payload: HouseholdIn):
 
 
 @router.get("/households/{household_id}", response=HouseholdOut)
-def get_household(request, household_id: Id):
-    return _in_scope(request, Household, household_id)
+def get_household(request, household_id: Id, response: HttpResponse):
+    """The household; `ETag` is the version of its poverty statuses (If-Match when setting)."""
+    household = _in_scope(request, Household, household_id)
+    response["ETag"] = etag(household)
+    return household
 
 
-@router.put("/households/{household_id}/poverty", response={200: HouseholdOut, 422: ProblemsOut})
-def set_poverty(request, household_id: Id, payload: PovertyIn):
-    """Poverty status for a year: 0 neither, 1 poor, 2 near-poor."""
+@router.put("/households/{household_id}/poverty",
+            response={200: HouseholdOut, 409: StaleOut, 422: ProblemsOut})  # fmt: skip
+def set_poverty(request, household_id: Id, payload: PovertyIn, response: HttpResponse):
+    """Poverty status for a year: 0 neither, 1 poor, 2 near-poor. Send If-Match with the
+    household's ETag: 409 `stale_version`, with the statuses as they stand, when someone set
+    one meanwhile."""
     household = _in_scope(request, Household, household_id)
     if not can_record(request.auth, household.ou_path):
         raise HttpError(403, _("You may not change this household"))
     try:
-        services.set_poverty(household, payload.year, payload.status)
+        services.set_poverty(household, payload.year, payload.status,
+                             parse_if_match(request.headers.get("If-Match")))  # fmt: skip
     except services.RegisterError as err:
         return _problems(err.problems)
+    except StaleEdit as err:
+        current = HouseholdOut.from_orm(_in_scope(request, Household, household_id)).dict()
+        return stale_answer(err, current)
+    response["ETag"] = etag(household)
     return household
 
 

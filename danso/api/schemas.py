@@ -1,6 +1,6 @@
 from datetime import date
 
-from ninja import Schema
+from ninja import Schema, Status
 
 from danso.limits import text
 from danso.orgunits.models import OrgUnit
@@ -97,3 +97,21 @@ class ReportOut(Schema):
     columns: list[ReportColumnOut]
     rows: list[ReportRowOut]
     warnings: list[ReportWarningOut]
+
+
+class StaleOut(Schema):
+    """409 `stale_version`: someone saved since the caller read the object. `current` is the
+    object as it stands now, with its version (send it as If-Match to overwrite knowingly)."""
+
+    detail: str
+    code: str
+    current_version: int | str | None = None
+    current: dict | None = None
+
+
+def stale_answer(err, current: dict | None = None, version: str | None = None):
+    """The 409 of a StaleEdit, with the object as it stands (`version`: its tag, when the
+    version is one of several rows)."""
+    return Status(409, {"detail": err.message, "code": err.code,
+                        "current_version": version or err.current_version,
+                        "current": current})  # fmt: skip

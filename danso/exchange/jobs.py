@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
+from danso.heartbeat import beating
+
 from .dhis2_import import import_data_values
 from .models import ImportJob
 from .register_import import IMPORTERS
@@ -24,6 +26,12 @@ def job_progress(job: ImportJob) -> tuple[int, int]:
 
 
 def run_job(job: ImportJob, progress=None) -> ImportJob:
+    """Run the job in this process, beating while it runs (danso/heartbeat.py)."""
+    with beating(job):
+        return _run_job(job, progress)
+
+
+def _run_job(job: ImportJob, progress=None) -> ImportJob:
     """Run an import now, in this process (the task below and the CLI both call this)."""
     job.status = ImportJob.Status.RUNNING
     job.save(update_fields=["status"])

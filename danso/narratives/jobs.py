@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
+from danso.heartbeat import beating
+
 from .models import DraftJob
 
 
@@ -19,6 +21,12 @@ def job_progress(job: DraftJob) -> tuple[int, int]:
 
 
 def run_job(job: DraftJob) -> DraftJob:
+    """Run the job in this process, beating while it runs (danso/heartbeat.py)."""
+    with beating(job):
+        return _run_job(job)
+
+
+def _run_job(job: DraftJob) -> DraftJob:
     from . import drafts
 
     job.status = DraftJob.Status.RUNNING

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from danso import heartbeat
 from danso.accounts.scope import (
     can_approve_report,
     can_open,
@@ -246,6 +247,7 @@ def narrative_pdf(request, pk):
 def narrative_job(request, pk):
     job = get_object_or_404(DraftJob.objects.select_related("narrative__unit"), pk=pk,
                             created_by=request.user)  # fmt: skip
+    heartbeat.check(job)
     if not drafts.can_view(request.user, job.narrative):
         raise Http404
     done, total = jobs.job_progress(job)

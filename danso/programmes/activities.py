@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import can_record, reachable_places, scoped, visible_units
+from danso.concurrency import claim
 from danso.orgunits.models import Level, OrgUnit
 from danso.register.validation import Problem
 
@@ -231,10 +232,17 @@ def _check_club(user, data: ActivityInput, organiser, problems) -> Club | None:
 
 
 def save_activity(
-    user, data: ActivityInput, activity: Activity | None = None, uploads=(), remove=(), today=None
+    user,
+    data: ActivityInput,
+    activity: Activity | None = None,
+    uploads=(),
+    remove=(),
+    today=None,
+    expected: int | None = None,
 ) -> Activity:
     """Create (no `activity`) or replace an activity with everything it holds; `remove` lists
-    the ids of attachments to drop. Raises ActivityError with every problem found."""
+    the ids of attachments to drop. Raises ActivityError with every problem found, StaleEdit
+    when the activity was saved by someone else since version `expected` was read."""
     if not user.can_edit or (activity and not can_record(user, activity.ou_path)):
         raise PermissionDenied("You may not record this activity")
     today = today or timezone.localdate()
@@ -252,6 +260,8 @@ def save_activity(
     written = []
     try:
         with transaction.atomic():
+            if activity:
+                claim(activity, expected)
             activity = activity or Activity(created_by=user)
             activity.kind = data.kind
             title = " ".join(data.title.split())[:300]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import can_record, scoped
+from danso.concurrency import claim
 from danso.register import codes
 from danso.register.models import Person
 from danso.register.validation import Problem
@@ -49,7 +50,8 @@ def _require_editor(user, club: Club) -> None:
         raise PermissionDenied("You may not change this club")
 
 
-def save_club(user, data: ClubInput, club: Club | None = None) -> Club:
+def save_club(user, data: ClubInput, club: Club | None = None, expected: int | None = None) -> Club:
+    """Create or replace a club; StaleEdit when someone saved it since version `expected`."""
     if not user.can_edit or (club and not can_record(user, club.ou_path)):
         raise PermissionDenied("You may not record this club")
     problems: list[Problem] = []
@@ -66,12 +68,19 @@ def save_club(user, data: ClubInput, club: Club | None = None) -> Club:
         problems.append(Problem("closed_on", "closed_before_founded", message))
     if problems:
         raise ActivityError(problems)
-    club = club or Club(created_by=user)
+    with transaction.atomic():
+        if club:
+            claim(club, expected)
+        club = club or Club(created_by=user)
+        _fill_club(club, organiser, name, data)
+    return club
+
+
+def _fill_club(club: Club, organiser, name: str, data: ClubInput) -> None:
     club.organiser, club.ou_path = organiser, organiser.path
     club.name, club.topic = name, data.topic.strip()
     club.founded_on, club.closed_on = data.founded_on, data.closed_on
     club.save()
-    return club
 
 
 def delete_club(user, club: Club) -> None:

@@ -5,6 +5,7 @@ Cells of data elements fed by activities are shown, computed, and never typed in
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import path_in_scope, scope_paths
+from danso.concurrency import StaleEdit, parse_tag  # noqa: F401 (entry.parse_tag)
 from danso.orgunits.models import OrgUnit
 from danso.statistics import cycle
 from danso.statistics.models import Submission
@@ -82,6 +84,7 @@ class Cell:
     flag: str = ""  # outside the expected range or an outlier: shown, not refused
     raw: str = ""  # what was typed, when the form comes back with errors
     error: str = ""
+    meanwhile: bool = False  # saved by someone else, differently, since the form was read
 
 
 @dataclass
@@ -177,12 +180,43 @@ def parse_value(element, raw: str) -> Decimal | None:
     return value
 
 
+class StaleForm(StaleEdit):
+    """A cell of the form was saved by someone else since the form was read."""
+
+    def __init__(self, current: str):
+        self.current_tag = current
+        super().__init__(None)
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Someone else saved figures of this form while you were entering them. Nothing of "
+            "yours was saved: check the figures saved meanwhile and save again."
+        )
+
+
+def form_version(data_set: DataSet, unit: OrgUnit, period: Period) -> str:
+    """A tag of the form's stored cells (values and comments): it changes whenever one does.
+    The form and the API's ETag carry it; a save from another tag is refused (StaleForm)."""
+    codes = [e.code for _s, e in elements_of(data_set) if not e.is_fed_by_activities]
+    stored = DataValue.objects.filter(org_unit=unit, period=period.id,
+                                      data_element__code__in=codes)  # fmt: skip
+    rows = sorted(stored.values_list("data_element__code", "option_combo__code", "value",
+                                     "comment"))  # fmt: skip
+    text = "\n".join(
+        f"{de}|{coc}|{value.normalize()}|{comment}" for de, coc, value, comment in rows
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def save(user, data_set: DataSet, unit: OrgUnit, period: Period, typed: dict,
-         comments: dict | None = None, source: str = DataValue.Source.ENTRY) -> dict:  # fmt: skip
+         comments: dict | None = None, source: str = DataValue.Source.ENTRY,
+         expected: str | None = None) -> dict:  # fmt: skip
     """Save typed cells {(element code, option combo code): text}: all or nothing.
 
-    Raises EntryError for the whole form (scope, period, lock) and returns {key: EntryError}
-    for refused cells (then nothing is saved); returns {} when saved."""
+    Raises EntryError for the whole form (scope, period, lock), StaleForm when `expected` (the
+    tag of the form as read) is no longer the form's, and returns {key: EntryError} for refused
+    cells (then nothing is saved); returns {} when saved."""
     if not can_enter(user, data_set, unit):
         raise EntryError("forbidden", _("You may not enter this data set for this unit."))
     check_period(data_set, period)
@@ -205,6 +239,13 @@ def save(user, data_set: DataSet, unit: OrgUnit, period: Period, typed: dict,
     if errors:
         return errors
     with transaction.atomic():
+        # One saver of a unit's figures at a time, so that the check below holds until commit
+        # (SQLite's write transactions are serialised already).
+        OrgUnit.objects.select_for_update().filter(pk=unit.pk).first()
+        if expected is not None:
+            current = form_version(data_set, unit, period)
+            if current != expected:
+                raise StaleForm(current)
         for key, value in parsed.items():
             element, coc = allowed[key]
             lookup = dict(data_element=element, option_combo=coc, org_unit=unit,

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from danso.concurrency import Versioned
+
 
 class PeriodType(models.TextChoices):
     MONTH = "month", _("Monthly")
@@ -394,7 +396,7 @@ class FundingSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Club(models.Model):
+class Club(Versioned):
     """A club of a population programme, with its members and sessions (activities)."""
 
     organiser = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
@@ -436,7 +438,7 @@ class ClubMember(models.Model):
         return {"ou_path": self.club.ou_path}
 
 
-class Activity(models.Model):
+class Activity(Versioned):
     kind = models.CharField(max_length=20, choices=ActivityKind.choices)
     title = models.CharField(max_length=300)
     start_date = models.DateField()

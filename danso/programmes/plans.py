@@ -12,14 +12,16 @@ Who: an officer whose scope covers the unit (accounts.scope.can_set_plan), i.e. 
 officers or a level above. A target allocated from above is revised from above.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import can_set_plan
+from danso.concurrency import StaleEdit
 from danso.orgunits.models import OrgUnit
 
 from . import metrics
@@ -254,6 +256,37 @@ def plan_of(unit: OrgUnit, year: int, user=None) -> Plan:
     return plan
 
 
+class StaleTarget(StaleEdit):
+    """The target was revised (or its allocation changed) since the editor read it; `current`
+    is the target's current revision."""
+
+    def __init__(self, current: Target, tag: str | None = None):
+        self.current, self.current_tag = current, tag
+        super().__init__(current.revision)
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Someone else changed this target while you were editing it (now %(value)s). "
+            "Nothing of yours was saved: check the current target and save again."
+        ) % {"value": target_text(self.current)}
+
+
+def current_of(target: Target) -> Target:
+    return latest(Target.objects.filter(plan=target.plan_id, metric=target.metric))[target.metric]
+
+
+def allocation_version(target: Target) -> str:
+    """A tag of the allocation as it stands: the parent target's revision and each child's
+    current target of the metric. The allocation page and the API's ETag carry it."""
+    children = child_units(target.plan.unit).values("pk")
+    rows = sorted(Target.objects.filter(
+        plan__unit__in=children, plan__year=target.plan.year, metric=target.metric
+    ).values_list("plan__unit_id", "revision", "value", "value_max"))  # fmt: skip
+    text = f"{target.pk}|{current_of(target).pk}|" + ";".join(map(str, rows))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _is_current(target: Target) -> bool:
     return not Target.objects.filter(
         plan=target.plan_id, metric=target.metric, revision__gt=target.revision
@@ -300,24 +333,35 @@ def revise(user, target: Target, value, value_max=None, reason: str = "") -> Tar
             _("This target was allocated by %(unit)s; only that level revises it.")
             % {"unit": target.allocated_from.plan.unit},
         )
+    # The plan's row is locked so that two revisions of the same target follow one another.
+    Plan.objects.select_for_update().filter(pk=target.plan_id).first()
     if not _is_current(target):
-        raise PlanError("not_current", _("This target has been revised since; reload the plan."))
+        raise StaleTarget(current_of(target))
     reason = (reason or "").strip()
     if not reason:
         raise PlanError("reason_required", _("Give the reason for the revision."), "reason")
     low, high = _values(value, value_max)
-    return _next(target, low, high, reason[:300], user)
+    try:
+        with transaction.atomic():
+            return _next(target, low, high, reason[:300], user)
+    except IntegrityError:  # the same revision number written meanwhile
+        raise StaleTarget(current_of(target)) from None
 
 
 @transaction.atomic
-def allocate(user, target: Target, shares: list[Share], reason: str = "") -> Allocation:
+def allocate(user, target: Target, shares: list[Share], reason: str = "",
+             expected: str | None = None) -> Allocation:  # fmt: skip
     """Give each child unit its share of the target: a new target in the child's plan, or a
     revision of the one it has when the value changes. Returns the allocation with its add-up
-    warning (never a refusal)."""
+    warning (never a refusal). StaleTarget when `expected` (the allocation_version read) is no
+    longer the allocation's."""
     parent = target.plan.unit
     _require(user, parent)
+    Plan.objects.select_for_update().filter(pk=target.plan_id).first()
     if not _is_current(target):
-        raise PlanError("not_current", _("This target has been revised since; reload the plan."))
+        raise StaleTarget(current_of(target))
+    if expected is not None and (tag := allocation_version(target)) != expected:
+        raise StaleTarget(current_of(target), tag)
     children = {c.pk for c in child_units(parent)}
     for share in shares:
         if share.unit.pk not in children:

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from danso.concurrency import Versioned
 from danso.orgunits.models import OrgUnit
 from danso.text import fold
 
@@ -42,7 +43,7 @@ class Scoped(models.Model):
         return {"ou_path": self.ou_path}
 
 
-class Household(Scoped):
+class Household(Scoped, Versioned):
     number = models.CharField(_("household number"), max_length=20)
     address = models.CharField(_("address"), max_length=300, blank=True)
     kind = models.CharField(

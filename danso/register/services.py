@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danso.concurrency import claim
 from danso.orgunits.models import Level, OrgUnit
 
 from . import codes
@@ -74,17 +75,20 @@ def create_household(
     return household
 
 
-def set_poverty(household: Household, year: int, status: str) -> HouseholdPoverty:
+def set_poverty(household: Household, year: int, status: str,
+                expected: int | None = None) -> HouseholdPoverty:  # fmt: skip
     """Poverty status of a household for a year (poor and near-poor households get free
     contraceptives); setting it again replaces the year's status, and the audit log keeps the
-    previous one."""
+    previous one. StaleEdit when the household's statuses changed since version `expected`."""
     if status not in codes.POVERTY.codes:
         _fail("status", "invalid_code", _("Unknown code."))
     if not 2000 <= year <= timezone.localdate().year + 1:
         _fail("year", "invalid_year", _("The year is out of range."))
-    record, _created = HouseholdPoverty.objects.update_or_create(
-        household=household, year=year, defaults={"status": status}
-    )
+    with transaction.atomic():
+        claim(household, expected)
+        record, _created = HouseholdPoverty.objects.update_or_create(
+            household=household, year=year, defaults={"status": status}
+        )
     return record
 
 

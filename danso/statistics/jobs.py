@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
+from danso.heartbeat import beating
+
 from .forms import FORMS
 from .models import ReportJob
 from .periods import Period
@@ -19,6 +21,12 @@ def progress_key(job_id: int) -> str:
 
 
 def run_job(job: ReportJob) -> ReportJob:
+    """Run the job in this process, beating while it runs (danso/heartbeat.py)."""
+    with beating(job):
+        return _run_job(job)
+
+
+def _run_job(job: ReportJob) -> ReportJob:
     job.status = ReportJob.Status.RUNNING
     job.save(update_fields=["status"])
     try:

@@ -9,6 +9,8 @@ from danso.programmes.attachments import ACCEPT
 from danso.programmes.clubs import ClubInput, MemberInput
 from danso.programmes.models import ActivityKind, FundingSource, Service, Sex, TargetGroup
 
+from .stale import version_field
+
 BLANK = [("", "—")]
 
 
@@ -34,6 +36,7 @@ class ActivityForm(forms.Form):
         label=_("Funding source"), required=False, choices=BLANK + FundingSource.choices
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea({"rows": 3}))
+    version = version_field()
 
     def __init__(self, *args, organisers, clubs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +95,7 @@ class ActivityForm(forms.Form):
             "cost": activity.cost,
             "funding_source": activity.funding_source,
             "notes": activity.notes,
+            "version": activity.version,
         }
         for p in activity.participants.all():
             initial[f"p_{p.target_group}_{p.sex}"] = p.count
@@ -127,13 +131,21 @@ class ClubForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
     founded_on = forms.DateField(label=_("Founded on"), required=False)
     closed_on = forms.DateField(label=_("Closed on"), required=False)
+    version = version_field()
 
     def __init__(self, *args, organisers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].choices = [(u.uid, u.name) for u in organisers]
 
     def to_input(self) -> ClubInput:
-        return ClubInput(**self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        return ClubInput(**data)
+
+    @classmethod
+    def initial_for(cls, club) -> dict:
+        return {"name": club.name, "organiser": club.organiser.uid, "topic": club.topic,
+                "founded_on": club.founded_on, "closed_on": club.closed_on,
+                "version": club.version}  # fmt: skip
 
 
 class MemberForm(forms.Form):

@@ -22,6 +22,7 @@ from danso.accounts.scope import (
     scoped,
     visible_units,
 )
+from danso.concurrency import StaleEdit
 from danso.programmes import clubs as club_services
 from danso.programmes.activities import (
     PLACE_LEVELS,
@@ -42,6 +43,7 @@ from .activity_forms import (
     ClubForm,
     MemberForm,
 )
+from .stale import current_values, expected_version, redrawn
 
 # Problems about these parts are shown beside them, not at the top of the form.
 SECTIONS = ("places", "participants", "services", "attachments")
@@ -143,6 +145,7 @@ def _activity_form(request, activity: Activity | None):
     else:
         chosen = [p.uid for p in activity.places.all()] if activity else []
     section_errors = defaultdict(list)
+    stale, status = None, 200
     if request.method == "POST" and form.is_valid():
         remove = [int(x) for x in request.POST.getlist("remove") if x.isdigit()]
         try:
@@ -152,7 +155,18 @@ def _activity_form(request, activity: Activity | None):
                 activity,
                 uploads=request.FILES.getlist("files"),
                 remove=remove,
+                expected=expected_version(form),
             )
+        except StaleEdit as err:
+            activity = _scoped_activity(request, activity.pk)
+            now = ActivityForm.initial_for(activity)
+            stale = {"message": err.message, "current": current_values(
+                ActivityForm, now, organisers=organisers, clubs=clubs)}  # fmt: skip
+            stale["current"].insert(1, (_("Places"), ", ".join(
+                p.name for p in activity.places.all())))  # fmt: skip
+            form = ActivityForm(redrawn(request.POST, activity.version), initial=initial,
+                                organisers=organisers, clubs=clubs)  # fmt: skip
+            status = 409
         except ActivityError as err:
             for p in err.problems:
                 if p.field in SECTIONS:
@@ -175,7 +189,9 @@ def _activity_form(request, activity: Activity | None):
             "section_errors": section_errors,
             "sexes": Sex.choices,
             "kinds_with_services": [ActivityKind.MOBILE_TRIP, ActivityKind.COUNSELLING],
+            "stale": stale,
         },
+        status=status,
     )
 
 
@@ -290,23 +306,23 @@ def club_edit(request, pk):
     organisers = list(organiser_choices(request.user))
     if club.organiser not in organisers:
         organisers.insert(0, club.organiser)
-    initial = {
-        "name": club.name,
-        "organiser": club.organiser.uid,
-        "topic": club.topic,
-        "founded_on": club.founded_on,
-        "closed_on": club.closed_on,
-    }
-    form = ClubForm(request.POST or None, initial=initial, organisers=organisers)
+    form = ClubForm(request.POST or None, initial=ClubForm.initial_for(club), organisers=organisers)
+    stale, status = None, 200
     if request.method == "POST" and form.is_valid():
         try:
-            club_services.save_club(request.user, form.to_input(), club)
+            club_services.save_club(request.user, form.to_input(), club, expected_version(form))
+        except StaleEdit as err:
+            club = _scoped_club(request, pk)
+            current = current_values(ClubForm, ClubForm.initial_for(club), organisers=organisers)
+            stale, status = {"message": err.message, "current": current}, 409
+            form = ClubForm(redrawn(request.POST, club.version), organisers=organisers)
         except ActivityError as err:
             _problems_to_form(form, err)
         else:
             messages.success(request, _("Saved."))
             return redirect("club", pk=club.pk)
-    return render(request, "programmes/club_form.html", {"club": club, "form": form})
+    return render(request, "programmes/club_form.html",
+                  {"club": club, "form": form, "stale": stale}, status=status)  # fmt: skip
 
 
 @login_required

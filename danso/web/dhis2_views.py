@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from danso import heartbeat
 from danso.accounts.scope import home_unit, scoped
 from danso.exchange.dhis2_export import ExportError, ExportRequest, export_data_values
 from danso.exchange.dhis2_formats import CONTENT_TYPES, EXTENSIONS, format_of, write
@@ -150,7 +151,7 @@ def datavalues_export(request):
 @login_required
 def datavalues_job(request, pk):
     jobs = scoped(request.user, ImportJob.objects.filter(kind=DATA_VALUES))
-    job = get_object_or_404(jobs, pk=pk)
+    job = heartbeat.check(get_object_or_404(jobs, pk=pk))
     done, total = job_progress(job)
     partial = request.headers.get("HX-Request")
     template = "exchange/_datavalues_job.html" if partial else "exchange/datavalues_job.html"

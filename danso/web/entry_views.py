@@ -56,20 +56,28 @@ def data_entry(request, code, uid, period_id):
     except (PeriodError, entry.EntryError) as err:
         messages.error(request, getattr(err, "message", str(err)))
         return redirect("entry_start")
-    typed, errors = None, None
+    typed, errors, stale = None, None, None
     if request.method == "POST":
         typed, comments = _typed(request.POST)
+        expected = entry.parse_tag(request.POST.get("version"))
         try:
-            errors = entry.save(request.user, data_set, unit, period, typed, comments)
+            errors = entry.save(request.user, data_set, unit, period, typed, comments,
+                                expected=expected)  # fmt: skip
+        except entry.StaleForm as err:
+            stale = err
+            messages.error(request, err.message)
         except entry.EntryError as err:
             messages.error(request, err.message)
             return redirect(data_set.entry_url(uid, period.id))
-        if not errors:
+        if not errors and not stale:
             messages.success(request, _("Figures saved."))
             return redirect(data_set.entry_url(uid, period.id))
-        messages.error(request, _("Nothing was saved: correct the cells marked below."))
+        if errors:
+            messages.error(request, _("Nothing was saved: correct the cells marked below."))
     messages_by_cell = {key: err.message for key, err in (errors or {}).items()}
     form = entry.build_form(data_set, unit, period, typed, messages_by_cell)
+    if stale:
+        _mark_meanwhile(form, typed)
     submissions = Submission.objects.filter(
         form_code=data_set.code, unit=unit, period=period.id
     ).order_by("-version")
@@ -87,8 +95,26 @@ def data_entry(request, code, uid, period_id):
         "can_approve": can_approve_report(request.user, unit),
         "deadline": cycle.deadline(data_set, period),
         "parent_uid": unit.parent.uid if unit.parent_id else "",
+        "version": entry.form_version(data_set, unit, period),
+        "stale": stale,
     }
-    return render(request, "programmes/entry_form.html", context, status=400 if errors else 200)
+    status = 409 if stale else 400 if errors else 200
+    return render(request, "programmes/entry_form.html", context, status=status)
+
+
+def _mark_meanwhile(form, typed: dict) -> None:
+    """Cells whose figure saved meanwhile differs from what this user typed: the page shows
+    that figure beside the typed one."""
+    for row in form.rows:
+        if row.fed:
+            continue
+        for cell in row.cells:
+            raw = typed.get((row.element.code, cell.option_combo.code), "")
+            try:
+                mine = entry.parse_value(row.element, raw)
+            except entry.EntryError:
+                mine = raw
+            cell.meanwhile = mine != cell.value
 
 
 @login_required

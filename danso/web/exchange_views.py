@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from danso import heartbeat
 from danso.accounts.scope import can_record, can_review, get_visible_unit_or_404, scoped
 from danso.exchange.jobs import job_progress, run_import
 from danso.exchange.models import ImportJob
@@ -75,6 +76,7 @@ def import_start(request):
 @login_required
 def import_job(request, pk):
     job = get_object_or_404(scoped(request.user, ImportJob.objects.select_related("unit")), pk=pk)
+    heartbeat.check(job)
     done, total = job_progress(job)
     template = "exchange/_job.html" if request.headers.get("HX-Request") else "exchange/job.html"
     return render(

@@ -38,6 +38,7 @@ class AllocationForm(forms.Form):
 
     reason = forms.CharField(label=_("Reason (when an allocation changes)"), max_length=300,
                              required=False)  # fmt: skip
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

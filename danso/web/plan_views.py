@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danso.accounts.scope import can_set_plan, get_visible_unit_or_404, home_unit, scoped
+from danso.concurrency import parse_tag
 from danso.orgunits.groups import chosen_group
 from danso.programmes import metrics, plans, progress
 from danso.programmes.models import Plan, Target
@@ -106,6 +107,13 @@ def target_revise(request, pk):
         try:
             revised = plans.revise(request.user, target, data["value"], data["value_max"],
                                    data["reason"])  # fmt: skip
+        except plans.StaleTarget as err:
+            # The revision is a small inline form: what was typed is given back in the message.
+            typed = plans.range_text(data["value"], data["value_max"])
+            messages.error(request, err.message + " " + _(
+                "You had typed: %(value)s (%(reason)s).") % {"value": typed,
+                                                            "reason": data["reason"]})  # fmt: skip
+            return redirect("plan", uid=target.plan.unit.uid, year=target.plan.year)
         except PlanError as err:
             _refuse(request, err)
         else:
@@ -126,14 +134,27 @@ def target_allocate(request, pk):
     result = plans.allocation(target)
     units = [unit for unit, _t in result.rows]
     initial = {f"u_{u.uid}": plans.show(t.value) for u, t in result.rows if t is not None}
+    initial["version"] = plans.allocation_version(target)
     form = AllocationForm(request.POST or None, units=units, initial=initial)
+    stale, status = None, 200
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
             shares = [Share(unit, value) for unit, value in form.shares()]
+            expected = parse_tag(form.cleaned_data["version"])
             try:
-                result = plans.allocate(request.user, target, shares, form.cleaned_data["reason"])
+                result = plans.allocate(request.user, target, shares, form.cleaned_data["reason"],
+                                        expected)  # fmt: skip
+            except plans.StaleTarget as err:
+                # Redrawn with what was typed, the shares saved meanwhile beside each field,
+                # and the current tag, so that saving again replaces them knowingly.
+                stale, status = err, 409
+                result = plans.allocation(target)
+                data = request.POST.copy()
+                data["version"] = plans.allocation_version(target)
+                form = AllocationForm(data, units=units, initial=initial)
+                form.is_valid()
             except PlanError as err:
                 _refuse(request, err)
             else:
@@ -147,7 +168,8 @@ def target_allocate(request, pk):
     return render(request, "programmes/allocation.html", {
         "target": target, "unit": parent, "result": result, "form": form, "fields": fields,
         "can_edit": can_edit, "metric": result.metric,
-    })  # fmt: skip
+        "stale": {"message": stale.message, "current": None} if stale else None,
+    }, status=status)  # fmt: skip
 
 
 def _day(value: str | None) -> datetime.date | None:

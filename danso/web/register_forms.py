@@ -10,6 +10,8 @@ from danso.register import codes
 from danso.register.models import EventKind
 from danso.register.projection import PERSON_FIELDS
 
+from .stale import version_field
+
 BLANK = [("", "—")]
 
 # Which fields each kind shows; the form's script reads this from data attributes.
@@ -227,3 +229,4 @@ class CorrectionForm(forms.Form):
 class PovertyForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     status = forms.ChoiceField(label=_("Poverty status"), choices=codes.POVERTY.choices)
+    version = version_field()

@@ -22,6 +22,7 @@ from danso.accounts.scope import (
     path_in_scope,
     scoped,
 )
+from danso.concurrency import StaleEdit
 from danso.orgunits.models import Level
 from danso.register import codes, services
 from danso.register.inputs import UnknownReference, build_change, scoped_sources
@@ -38,6 +39,7 @@ from .register_forms import (
     PovertyForm,
     ReviewForm,
 )
+from .stale import redrawn
 
 
 def _day(value: str | None) -> datetime.date:
@@ -126,7 +128,7 @@ def household_detail(request, pk):
             "pending": pending,
             "events": timeline(household=household),
             "poverty": household.poverty.order_by("year"),
-            "poverty_form": PovertyForm(initial={"year": day.year}),
+            "poverty_form": PovertyForm(initial={"year": day.year, "version": household.version}),
             "can_record": can_record(request.user, household.ou_path),
         },
     )
@@ -140,15 +142,43 @@ def household_poverty(request, pk):
         raise PermissionDenied
     form = PovertyForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.set_poverty(household, form.cleaned_data["year"], form.cleaned_data["status"])
+            services.set_poverty(household, data["year"], data["status"], data["version"])
             messages.success(request, _("Saved."))
+        except StaleEdit as err:
+            return _poverty_stale(request, household.pk, form, err)
         except services.RegisterError as err:
             for p in err.problems:
                 messages.error(request, p.message)
     else:
         messages.error(request, _("Enter a year and a status."))
     return redirect("household", pk=household.pk)
+
+
+def _poverty_stale(request, pk, form, err):
+    """409: the household page with the statuses saved meanwhile and the form as typed."""
+    household = _household(request, pk)
+    day = timezone.localdate()
+    typed = PovertyForm(redrawn(request.POST, household.version))
+    current = [(str(p.year), p.get_status_display()) for p in household.poverty.order_by("year")]
+    return render(
+        request,
+        "register/household.html",
+        {
+            "household": household,
+            "unit": household.village,
+            "members": households_as_of([household], day)[household.pk],
+            "day": day,
+            "pending": household.persons.filter(is_pending=True),
+            "events": timeline(household=household),
+            "poverty": household.poverty.order_by("year"),
+            "poverty_form": typed,
+            "can_record": True,
+            "stale": {"message": err.message, "current": current},
+        },
+        status=409,
+    )
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from danso import heartbeat
 from danso.accounts.scope import (
     can_approve_report,
     can_open,
@@ -264,6 +265,7 @@ def report_job(request, pk):
     job = get_object_or_404(
         scoped(request.user, ReportJob.objects.filter(created_by=request.user)), pk=pk
     )
+    heartbeat.check(job)
     running = job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING)
     done, total = cache.get(jobs.progress_key(job.pk), (0, 5)) if running else (5, 5)
     context = {"job": job, "running": running, "done": done, "total": total,

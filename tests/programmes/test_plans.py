@@ -84,9 +84,13 @@ def test_revision_keeps_the_original(world):
     [line] = plans.lines(Plan.objects.get(unit=world["province"], year=YEAR))
     assert (line.original.value, line.current.value, line.revised) == (20000, 22000, True)
     assert line.current.reason == "Bổ sung kinh phí dự án"
-    with pytest.raises(PlanError) as stale:
+    # A second revision from the original (someone read it before the first) is stale: the
+    # current revision comes back, nothing is written.
+    with pytest.raises(plans.StaleTarget) as stale:
         plans.revise(world["officer"], workers, 21000, reason="lần nữa")
-    assert stale.value.code == "not_current"
+    assert stale.value.code == "stale_version" and stale.value.current == revised
+    assert "22.000" in stale.value.message
+    assert Target.objects.filter(metric="KCN_WORKERS_SERVED").count() == 2
 
 
 def test_refusals_have_codes_and_vietnamese_messages(world):
