@@ -162,7 +162,7 @@ def save_values(request, data_set: str, ou: str, pe: str, payload: ValuesIn,
         errors = entry.save(request.auth, found, unit, period, typed, comments,
                             DataValue.Source.API, expected=expected)  # fmt: skip
     except entry.StaleForm as err:
-        return Status(409, {"code": err.code, "message": err.message,
+        return Status(409, {"code": err.code, "detail": err.message,
                             "current_version": err.current_tag,
                             "current": _form_out(request.auth, found, unit, period)})  # fmt: skip
     except entry.EntryError as err:
