@@ -32,9 +32,11 @@ def _timed(user, dimensions):
 
 def run(unit_uid: str = "P66", print_=print) -> dict:
     unit = OrgUnit.objects.get(uid=unit_uid)
+    # Whoever sees the whole country: a superuser, or a user of the national unit.
     user = User.objects.filter(is_superuser=True).first()
+    user = user or User.objects.filter(org_units__uid="VN", is_active=True).first()
     if user is None:
-        user = User.objects.create_superuser("bench-analysis", password=None)
+        raise SystemExit("No user sees the whole country (run `danso demo` first).")
     villages = OrgUnit.objects.filter(level=Level.VILLAGE, path__startswith=unit.path)
     out = {"unit": unit.uid, "villages": villages.count()}
     for name, template in QUERIES.items():
