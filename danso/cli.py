@@ -600,6 +600,15 @@ def bench_reports_run(people: int = 2000000, province: str = "66") -> None:
     console.print_json(data=run(f"P{province}", print_=console.print))
 
 
+@bench_app.command("analysis")
+def bench_analysis(unit: str = typer.Option("P66", help="the province (or any unit)")) -> None:
+    """Ad hoc tables (/api/v1/analytics) on this database: first time, again, after a change."""
+    _setup_django()
+    from danso.bench.analysis import run
+
+    console.print_json(data=run(unit, print_=console.print))
+
+
 def main() -> None:
     app()
 
