@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from danso.accounts import users as service
 from danso.accounts.models import Role
@@ -124,13 +126,14 @@ def _issued(token, clear: str) -> dict:
     return {**TokenOut.from_orm(token).dict(), "token": clear}
 
 
-@router.get("/users", response={200: list[UserOut], 403: ErrorOut})
+@router.get("/users", response=list[UserOut])
+@paginate
 def list_users(request, q: str = "", role: Role | None = None, active: bool | None = None):
-    """Users of the caller's area (all their units inside it, role up to the caller's)."""
-    try:
-        actor = _manager(request)
-    except UserError as err:
-        return _refused(err)
+    """Users of the caller's area (all their units inside it, role up to the caller's); 403
+    for a role that manages no user."""
+    actor = request.auth
+    if not service.can_manage_users(actor):
+        raise HttpError(403, _("You may not manage users."))
     users = service.manageable_users(actor).order_by("username")
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
@@ -138,7 +141,7 @@ def list_users(request, q: str = "", role: Role | None = None, active: bool | No
         users = users.filter(role=role)
     if active is not None:
         users = users.filter(is_active=active)
-    return list(users.prefetch_related("org_units")[:1000])
+    return users.prefetch_related("org_units")
 
 
 @router.post("/users", response={201: CreatedOut, 403: ErrorOut, 422: ErrorOut})

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -193,5 +193,6 @@ def unit_choices(request):
     results = []
     if query:
         found = service.assignable_units(actor).search(query).select_related("parent")
-        results = found.order_by("valid_to", "path")[:30]
+        current_first = F("valid_to").asc(nulls_first=True)
+        results = found.order_by(current_first, "path")[:30]
     return render(request, "accounts/_unit_choices.html", {"query": query, "results": results})

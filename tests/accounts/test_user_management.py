@@ -164,7 +164,8 @@ def test_the_api_creates_a_user_with_role_units_and_token_in_one_call(tinh, bear
     assert _logs_in("xa2", data["password"])
     me = Client(headers={"Authorization": f"Bearer {data['token']['token']}"}).get("/api/v1/me")
     assert me.json()["username"] == "xa2"
-    assert [u["username"] for u in api.get("/api/v1/users", {"q": "xa2"}).json()] == ["xa2"]
+    listed = api.get("/api/v1/users", {"q": "xa2"}).json()
+    assert listed["count"] == 1 and listed["items"][0]["username"] == "xa2"
 
     # Refusals: machine-readable, nothing created.
     bad = api.post("/api/v1/users", {**body, "username": "x3", "role": "admin"},
@@ -200,6 +201,7 @@ def test_the_api_refuses_those_who_manage_no_user(make_user, bearer, unit):
         content_type="application/json",
     )
     assert response.status_code == 403 and response.json()["errors"][0]["code"] == "forbidden"
+    assert bearer(officer).get("/api/v1/users").status_code == 403
 
 
 def test_users_are_in_the_openapi_document_with_the_roles_as_an_enum(client):
