@@ -94,7 +94,7 @@ def demo(
     _setup_django()
     from django.conf import settings
 
-    from danso.demo import create_demo
+    from danso.demo import create_demo, create_province_figures
 
     console.print(f"Database: {settings.DATABASES['default']['NAME']}")
     _migrate()
@@ -108,6 +108,7 @@ def demo(
             f"Generated {summary.persons:,} persons and {summary.events:,} events in "
             f"{summary.seconds:.1f} s ({summary.rows_per_second:,.0f} rows/s)."
         )
+    create_province_figures()
     if logins:
         table = Table(title="Demo logins (shown once; passwords are stored hashed)")
         for column in ("username", "password", "role", "unit"):
