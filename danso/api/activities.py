@@ -5,32 +5,55 @@ forms refuse, with the same codes: 422 {"detail": "Refused", "errors": [...]} as
 """
 
 import datetime
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from danso.accounts.scope import get_visible_unit_or_404, scoped
 from danso.programmes import activities, clubs
-from danso.programmes.models import Activity, ActivityKind, Club
+from danso.programmes.models import (
+    Activity,
+    ActivityKind,
+    Club,
+    FundingSource,
+    Service,
+    Sex,
+    TargetGroup,
+)
 
 from .register import ProblemsOut
 
 router = Router(tags=["activities"])
 
 
+def choice(choices, blank: bool = False):
+    """A code list as a type, so the OpenAPI document lists the codes (with their labels in
+    the description); `blank` also allows "". A code outside the list is a 422 `invalid_code`."""
+    values = tuple(choices.values) + (("",) if blank else ())
+    description = "; ".join(f"{c.value} {c.label}" for c in choices)
+    return Annotated[Literal[values], Field(description=description)]
+
+
+TargetGroupCode = choice(TargetGroup)
+SexCode = choice(Sex)
+ServiceCode = choice(Service)
+FundingSourceCode = choice(FundingSource, blank=True)
+
+
 class ParticipantsIO(Schema):
-    target_group: str
-    sex: str
+    target_group: TargetGroupCode
+    sex: SexCode
     count: int
 
 
 class ServiceIO(Schema):
-    service: str
+    service: ServiceCode
     clients: int
 
 
@@ -57,7 +80,7 @@ class ActivityIn(Schema):
     services: list[ServiceIO] = []
     club: int | None = None
     cost: int | None = None
-    funding_source: str = ""
+    funding_source: FundingSourceCode = ""
     notes: str = ""
 
     def to_input(self) -> activities.ActivityInput:
