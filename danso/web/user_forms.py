@@ -58,6 +58,12 @@ class UserCreateForm(_UserFields):
 
     field_order = ["username", "full_name", "role", "org_units", "password", "email", "phone"]
 
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        # The usual case, never an administrator by accident: a commune officer.
+        roles = [value for value, _label in self.fields["role"].choices]
+        self.fields["role"].initial = "commune" if "commune" in roles else roles[-1]
+
 
 class UserEditForm(_UserFields):
     is_active = forms.BooleanField(

@@ -218,3 +218,9 @@ def test_a_new_superuser_may_write_from_the_first_login(monkeypatch):
     client = Client()
     client.force_login(root)
     assert client.get("/nguoi-dung/").status_code == 200
+
+
+def test_the_new_user_form_proposes_a_commune_officer_not_an_administrator(make_user, login, unit):
+    admin = make_user("qt", Role.ADMIN, unit("VN"))
+    page = login(admin).get("/nguoi-dung/them/").content.decode()
+    assert '<option value="commune" selected>' in page
