@@ -94,7 +94,7 @@ def demo(
     _setup_django()
     from django.conf import settings
 
-    from danso.demo import create_demo
+    from danso.demo import create_demo, create_province_figures
 
     console.print(f"Database: {settings.DATABASES['default']['NAME']}")
     _migrate()
@@ -108,6 +108,7 @@ def demo(
             f"Generated {summary.persons:,} persons and {summary.events:,} events in "
             f"{summary.seconds:.1f} s ({summary.rows_per_second:,.0f} rows/s)."
         )
+    create_province_figures()
     if logins:
         table = Table(title="Demo logins (shown once; passwords are stored hashed)")
         for column in ("username", "password", "role", "unit"):
@@ -124,6 +125,26 @@ def demo(
         _serve(host, port)
 
 
+def _check_port(host: str, port: int) -> None:
+    """A busy or forbidden port is one plain line, not waitress's traceback."""
+    import errno
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                reason = "is already in use (is danso already running?)"
+            elif exc.errno == errno.EACCES:
+                reason = "needs administrator rights"
+            else:
+                reason = f"cannot be used: {exc.strerror}"
+            console.print(f"[red]Port {port} on {host} {reason}. Stop the other program or "
+                          f"choose another port: --port {port + 1}[/red]")  # fmt: skip
+            raise typer.Exit(1) from None
+
+
 def _serve(host: str, port: int, worker: bool = True) -> None:
     """Serve the web UI, with a background worker for imports and long reports.
 
@@ -131,6 +152,8 @@ def _serve(host: str, port: int, worker: bool = True) -> None:
     it is started again if it dies, and it exits by itself if the server is killed.
     """
     import signal
+
+    _check_port(host, port)
 
     from waitress import serve as waitress_serve
 
@@ -229,6 +252,25 @@ def _stop(process) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@app.command()
+def doctor() -> None:
+    """Check the configuration, the database and the background worker; say what is wrong.
+    Exits with 1 when something must be fixed."""
+    _setup_django()
+    from danso.doctor import FAIL, WARN, run_checks
+
+    findings = run_checks()
+    colour = {FAIL: "red", WARN: "yellow"}
+    for f in findings:
+        style = colour.get(f.status, "green")
+        console.print(f"[{style}]{f.status:>8}[/{style}]  {f.area:<13} {f.message}")
+    problems = sum(f.status == FAIL for f in findings)
+    if problems:
+        console.print(f"[red]{problems} problem(s) to fix.[/red]")
+        raise typer.Exit(1)
+    console.print("[green]danso is ready.[/green]")
 
 
 @app.command()

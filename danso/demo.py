@@ -15,7 +15,8 @@ from danso.orgunits.groups import create_demo_groups
 from danso.orgunits.models import Level, OrgUnit, UnitType
 from danso.orgunits.services import create_organisation, create_village, legacy_communes_for
 from danso.programmes.demo import create_demo_programmes
-from danso.programmes.plan_demo import create_plan_demo
+from danso.programmes.plan_demo import create_plan_demo, plan_communes
+from danso.programmes.province_demo import create_province_demo
 
 DEMO_PROVINCE = "P66"  # Tỉnh Đắk Lắk
 DEMO_COMMUNE_NAME = "Ea Súp"
@@ -106,3 +107,14 @@ def create_demo() -> list[DemoLogin]:
     create_demo_programmes(fpa, commune, villages)
     create_demo_groups(province)
     return created
+
+
+def create_province_figures() -> None:
+    """The province's work in the current and previous year (activities, data values, the
+    people-reached target allocated to every commune); after the population is generated, so
+    that sessions take place in the villages. Idempotent."""
+    province = OrgUnit.objects.get(uid=DEMO_PROVINCE)
+    commune = _demo_commune()
+    fpa = province.children.get(code="HKHHGD")
+    officer = User.objects.filter(username="tinh").first()
+    create_province_demo(officer, province, commune, fpa, plan_communes(province, commune))

@@ -42,6 +42,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DANSO_DEBUG", False)
+# The agency running this installation, shown in the top bar (e.g. "Chi cục Dân số Đắk Lắk").
+AGENCY_NAME = os.environ.get("DANSO_AGENCY_NAME", "").strip()
 ALLOWED_HOSTS = os.environ.get("DANSO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DANSO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "danso.web.context.branding",
             ],
         },
     },

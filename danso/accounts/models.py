@@ -32,6 +32,8 @@ EDITING_ROLES = {
 }
 # Roles that manage the org-unit tree below them (villages, partner units).
 UNIT_MANAGING_ROLES = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE, Role.COMMUNE}
+# Roles that manage the users of their area (danso.accounts.users holds the rules).
+USER_MANAGING_ROLES = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE}
 
 
 class User(AbstractUser):
@@ -68,10 +70,18 @@ class User(AbstractUser):
         return self.is_active and self.role in UNIT_MANAGING_ROLES
 
     @property
+    def can_manage_users(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role in USER_MANAGING_ROLES)
+
+    @property
     def can_access_sensitive(self) -> bool:
         return self.has_perm("accounts.access_sensitive")
 
     def save(self, *args, **kwargs):
+        # A superuser (`danso manage createsuperuser`) writes from the first login: the default
+        # role, a read-only viewer, would contradict the flag.
+        if self.is_superuser and self.role == Role.VIEWER:
+            self.role = Role.ADMIN
         # Administrators manage users through Django's admin site, which needs is_staff.
         self.is_staff = self.is_superuser or self.role == Role.ADMIN
         super().save(*args, **kwargs)

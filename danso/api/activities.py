@@ -5,12 +5,13 @@ forms refuse, with the same codes: 422 ErrorsOut {"detail", "code", "errors": [.
 """
 
 import datetime
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -26,6 +27,10 @@ from danso.programmes.models import (
     ActivityService,
     Club,
     ClubMember,
+    FundingSource,
+    Service,
+    Sex,
+    TargetGroup,
 )
 
 from .register import ProblemsOut
@@ -34,14 +39,28 @@ from .schemas import StaleOut, stale_answer
 router = Router(tags=["activities"])
 
 
+def choice(choices, blank: bool = False):
+    """A code list as a type, so the OpenAPI document lists the codes (with their labels in
+    the description); `blank` also allows "". A code outside the list is a 422 `invalid_code`."""
+    values = tuple(choices.values) + (("",) if blank else ())
+    description = "; ".join(f"{c.value} {c.label}" for c in choices)
+    return Annotated[Literal[values], Field(description=description)]
+
+
+TargetGroupCode = choice(TargetGroup)
+SexCode = choice(Sex)
+ServiceCode = choice(Service)
+FundingSourceCode = choice(FundingSource, blank=True)
+
+
 class ParticipantsIO(Schema):
-    target_group: str
-    sex: str
+    target_group: TargetGroupCode
+    sex: SexCode
     count: number(ActivityParticipants, "count", int, floor=False)
 
 
 class ServiceIO(Schema):
-    service: str
+    service: ServiceCode
     clients: number(ActivityService, "clients", int, floor=False)
 
 
@@ -68,7 +87,7 @@ class ActivityIn(Schema):
     services: list[ServiceIO] = []
     club: Id | None = None
     cost: number(Activity, "cost", int) | None = None
-    funding_source: str = ""
+    funding_source: FundingSourceCode = ""
     notes: NoNulText = ""
 
     def to_input(self) -> activities.ActivityInput:

@@ -16,6 +16,7 @@ from .plans import router as plans_router
 from .register import router as register_router
 from .reports import router as reports_router
 from .schemas import MeOut
+from .users import router as users_router
 
 api = NinjaAPI(
     title="danso API",
@@ -38,6 +39,7 @@ api.add_router("/", activities_router)
 api.add_router("/", plans_router)
 api.add_router("/", narratives_router)
 api.add_router("/", analysis_router)
+api.add_router("/", users_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])

@@ -14,7 +14,7 @@ from .models import Plan
 from .plans import Share
 
 
-def _communes(province: OrgUnit, first: OrgUnit) -> list[OrgUnit]:
+def plan_communes(province: OrgUnit, first: OrgUnit) -> list[OrgUnit]:
     """The demo commune (it keeps the generated register) and the next three by code."""
     others = OrgUnit.objects.filter(parent=province, level=Level.COMMUNE).exclude(pk=first.pk)
     return [first, *others.order_by("code")[:3]]
@@ -26,7 +26,7 @@ def create_plan_demo(officer, province: OrgUnit, commune: OrgUnit, fpa: OrgUnit)
     year = timezone.localdate().year
     if officer is None or Plan.objects.filter(unit=province, year=year).exists():
         return
-    communes = _communes(province, commune)
+    communes = plan_communes(province, commune)
 
     def target(metric, value, value_max=None):
         return plans.set_target(officer, province, year, metric, value, value_max)

@@ -42,6 +42,7 @@ from .signals import changed
 from .validation import LEGAL_MARRIAGE_AGE
 
 PEOPLE_PER_VILLAGE = 1200
+MIN_VILLAGES = 3  # per commune, however small the population asked
 # Share of the population by 5-year age group, Vietnam around 2024 (0–4 … 80+).
 AGE_SHARES = [7.2, 8.0, 7.9, 7.0, 6.9, 7.4, 8.1, 8.0, 7.3, 6.7, 6.0, 5.4, 4.7, 3.7, 2.5, 1.5, 2.1]
 # Age-specific fertility (births per woman per year), 15–19 … 45–49: 5 × Σ ≈ 1.9.
@@ -206,21 +207,14 @@ class Generator:
     # -- the population at the start ---------------------------------------------------------
 
     def _villages(self) -> list[OrgUnit]:
+        """Every commune of the province takes part, each with at least MIN_VILLAGES villages
+        (more for a larger population), and every village it already keeps gets people: a
+        province where every commune has figures, whatever the size asked."""
         communes = list(
             OrgUnit.objects.filter(parent=self.province, level=Level.COMMUNE).order_by("code")
         )
         wanted = max(1, round(self.people / PEOPLE_PER_VILLAGE))
-        per_commune = max(1, math.ceil(wanted / len(communes)))
-        if wanted < len(communes):
-            # Its own generator, so that the simulation draws the same numbers whichever
-            # communes already keep villages (the demo's always take part).
-            picked = {c.pk for c in random.Random(self.seed).sample(communes, wanted)}
-            picked |= set(
-                OrgUnit.objects.filter(parent__in=communes, level=Level.VILLAGE).values_list(
-                    "parent", flat=True
-                )
-            )
-            communes = [c for c in communes if c.pk in picked]
+        per_commune = max(MIN_VILLAGES, math.ceil(wanted / len(communes)))
         villages = []
         for commune in communes:
             existing = list(commune.children.filter(level=Level.VILLAGE).order_by("code"))
@@ -235,7 +229,7 @@ class Generator:
                         legacy_commune=old[i % len(old)].code,
                     )
                 )
-            villages += existing[:per_commune]
+            villages += existing
         return villages
 
     def _age(self) -> int:

@@ -149,3 +149,19 @@ urlpatterns += [
     path("nhom-don-vi/bo/<str:code>/", group_views.group_set_edit, name="group_set_edit"),
     path("nhom-don-vi/<str:code>/", group_views.group_edit, name="group_edit"),
 ]
+
+from . import user_views  # noqa: E402
+
+urlpatterns += [
+    path("nguoi-dung/", user_views.user_list, name="users"),
+    path("nguoi-dung/them/", user_views.user_create, name="user_create"),
+    path("nguoi-dung/chon-don-vi/", user_views.unit_choices, name="user_unit_choices"),
+    path("nguoi-dung/<str:username>/", user_views.user_detail, name="user_detail"),
+    path("nguoi-dung/<str:username>/mat-khau/", user_views.user_password, name="user_password"),
+    path("nguoi-dung/<str:username>/token/", user_views.user_token, name="user_token"),
+    path(
+        "nguoi-dung/<str:username>/token/<int:pk>/thu-hoi/",
+        user_views.user_token_revoke,
+        name="user_token_revoke",
+    ),
+]

@@ -17,14 +17,15 @@ def test_province_officer_follows_progress_and_drills_down(login_as):
     assert (
         page.locator("h1").inner_text() == f"Tiến độ thực hiện kế hoạch năm {year} – Tỉnh Đắk Lắk"
     )
-    # The demo plan: trips, workers, trained, CPR and third-birth share.
-    assert page.locator("#own-targets tbody tr").count() == 5
+    # The demo plan: trips, workers, trained, people reached, CPR and third-birth share.
+    assert page.locator("#own-targets tbody tr").count() == 6
     page.fill("#ngay", f"30/06/{year}")
     page.get_by_role("button", name="Xem").click()
     page.wait_for_load_state("networkidle")
     assert "Đã qua 49,6 %" in page.locator("main").inner_text()  # 181 of 365 days
     assert page.locator("#chart-mine").bounding_box()["height"] > 100
-    assert page.locator("#units-below tbody tr").count() == 5  # four communes, the association
+    # Every commune (all have the people-reached target) and the association.
+    assert page.locator("#units-below tbody tr").count() == 103
     assert page.locator("#lagging tbody tr").count() > 0
     shot(page, "plan-progress-province")
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from danso.accounts.models import Role
-from danso.programmes.models import Activity, Club
+from danso.programmes.models import Activity, Club, FundingSource, Service, TargetGroup
 
 from .test_attachments import PDF, PNG
 
@@ -150,3 +150,19 @@ def test_clubs_and_members(two_communes, bearer):
     assert outsider.get("/api/v1/clubs").json()["items"] == []
     assert api.delete(f"{members_url}/{member['id']}").status_code == 204
     assert Club.objects.get().members.count() == 0
+
+
+def test_code_lists_are_enums_in_the_openapi_document(client, two_communes, bearer):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    participants = schemas["ParticipantsIO"]["properties"]
+    assert set(participants["target_group"]["enum"]) == set(TargetGroup.values)
+    assert set(participants["sex"]["enum"]) == {"male", "female"}
+    assert set(schemas["ServiceIO"]["properties"]["service"]["enum"]) == set(Service.values)
+    funding = schemas["ActivityIn"]["properties"]["funding_source"]
+    assert set(funding["enum"]) == {*FundingSource.values, ""}
+    a = two_communes["a"]
+    data = payload(a["commune"], services=[{"service": "massage", "clients": 1}])
+    refused = post(bearer(a["user"]), "/api/v1/activities", data)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["code"] == "invalid_code"
+    assert refused.json()["errors"][0]["field"] == "services.0.service"
