@@ -24,6 +24,7 @@ KIND_FIELDS = {
     "change": ["person", "change"],
     "method_start": ["person", "method", "place", "living_children"],
     "method_stop": ["person"],
+    "method_resupply": ["person", "method", "place"],
     "pregnancy": ["person", "outcome"],
     "prenatal_screening": ["person", "prenatal", "place"],
     "elderly_check": ["person", "place"],

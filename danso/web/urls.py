@@ -129,3 +129,10 @@ urlpatterns += [
     path("bao-cao/van-ban/mau/", nv.template_list, name="narrative_templates"),
     path("bao-cao/van-ban/mau/<str:code>.docx", nv.template_download, name="narrative_template"),
 ]
+
+from danso.fieldwork import views as fw  # noqa: E402
+
+urlpatterns += [
+    path("cong-viec/thon/<str:uid>/", fw.village_worklists, name="worklists"),
+    path("chuyen-cu/xa/<str:uid>/", fw.move_inbox, name="move_inbox"),
+]

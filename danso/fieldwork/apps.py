@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FieldworkConfig(AppConfig):
+    name = "danso.fieldwork"
+    label = "fieldwork"
+    verbose_name = "Công việc tại thôn, chuyển cư, thống nhất số liệu"
