@@ -6,7 +6,8 @@ import datetime
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from danso.accounts.scope import can_review, get_visible_unit_or_404, scoped, visible_units
 from danso.api.register import ProblemsOut
@@ -15,6 +16,7 @@ from danso.register.models import Event, EventKind, Household
 from danso.register.services import RegisterError
 
 from . import moves
+from . import reconciliation as rec
 from .worklists import LISTS, worklists
 
 router = Router(tags=["fieldwork"])
@@ -178,3 +180,113 @@ def join(request, move_out_id: int, payload: JoinIn):
 def _move_in(event: Event) -> dict:
     return {"event": event.pk, "person": event.person_id, "household": event.household_id,
             "occurred_on": event.occurred_on}  # fmt: skip
+
+
+class LineOut(Schema):
+    source: str
+    label: str
+    other: int | None  # the other sector's figure (None: not imported)
+    in_register: int
+    difference: int | None
+    reason: str
+
+
+class PersonRowOut(Schema):
+    citizen_id: str
+    full_name: str
+    date_of_birth: datetime.date | None
+
+
+class MatchOut(Schema):
+    in_file: int
+    matched: int
+    unmatched_file: list[PersonRowOut]
+    unmatched_register: list[int]  # person ids
+    register_without_id: list[int]
+
+
+class ReconciliationOut(Schema):
+    commune: str
+    period: str
+    lines: list[LineOut]
+    explanation: str
+    signed_off_at: datetime.datetime | None
+    signed_off_by: str | None
+    people: dict[str, MatchOut]
+
+
+class ExplanationIn(Schema):
+    explanation: str
+    sign_off: bool = False
+
+
+class ImportOut(Schema):
+    rows: int
+
+
+def _reconciliation(commune, period) -> dict:
+    record = rec.Reconciliation.objects.filter(commune=commune, period=period.id).first()
+    people = {
+        source: {**{k: m[k] for k in ("in_file", "matched", "unmatched_file")},
+                 "unmatched_register": [p.pk for p in m["unmatched_register"]],
+                 "register_without_id": [p.pk for p in m["register_without_id"]]}
+        for source, m in rec.people_matches(commune, period).items()
+    }  # fmt: skip
+    lines = [{**vars(line), "in_register": line.register, "difference": line.difference}
+             for line in rec.lines(commune, period)]  # fmt: skip
+    return {
+        "commune": commune.uid, "period": period.id, "lines": lines,
+        "explanation": record.explanation if record else "",
+        "signed_off_at": record.signed_off_at if record else None,
+        "signed_off_by": record.signed_off_by.username if record and record.signed_off_by else None,
+        "people": people,
+    }  # fmt: skip
+
+
+def _period_or_refusal(value):
+    try:
+        return rec.parse_period(value), None
+    except rec.RowError as err:
+        return None, Status(422, {"detail": "Refused", "errors": [err.problem.as_dict()]})
+
+
+@router.get("/communes/{commune_uid}/reconciliation",
+            response={200: ReconciliationOut, 422: ProblemsOut})  # fmt: skip
+def reconciliation(request, commune_uid: str, period: str):
+    """Other sectors' figures beside the register's for a quarter, half-year (2025S1) or year,
+    the differences, the explanation and sign-off, and the person-by-person matches."""
+    commune = _officer_commune(request, commune_uid)
+    chosen, refusal = _period_or_refusal(period)
+    return refusal or _reconciliation(commune, chosen)
+
+
+@router.post("/communes/{commune_uid}/reconciliation",
+             response={200: ReconciliationOut, 422: ProblemsOut})  # fmt: skip
+def explain(request, commune_uid: str, period: str, payload: ExplanationIn):
+    """Save the commune's explanation; `sign_off` also signs the period off (refused while a
+    difference is unexplained, or once signed off)."""
+    commune = _officer_commune(request, commune_uid)
+    chosen, refusal = _period_or_refusal(period)
+    if refusal:
+        return refusal
+    try:
+        rec.record_explanation(request.auth, commune, chosen, payload.explanation,
+                               sign=payload.sign_off)  # fmt: skip
+    except rec.ImportRefused as err:
+        return Status(422, {"detail": "Refused", "errors": [p.as_dict() for p in err.problems]})
+    return _reconciliation(commune, chosen)
+
+
+@router.post("/reconciliation/import", response={201: ImportOut, 422: ProblemsOut})
+def import_file(request, kind: str, file: UploadedFile = File(...)):  # noqa: B008
+    """`kind=counts` (commune, period, source, value) or `kind=persons` (commune, period,
+    source, citizen_id, full_name, date_of_birth), CSV or XLSX; all or nothing, every refused
+    row in `errors` with its line as `index`."""
+    if kind not in ("counts", "persons"):
+        return Status(422, _refusal("kind", "invalid_code", "counts or persons."))
+    importer = rec.import_counts if kind == "counts" else rec.import_persons
+    try:
+        rows = importer(request.auth, file.name, file.read())
+    except rec.ImportRefused as err:
+        return Status(422, {"detail": "Refused", "errors": [p.as_dict() for p in err.problems]})
+    return Status(201, {"rows": rows})

@@ -1,20 +1,29 @@
 """Pages of field work: a village's worklists on a day (phone and print), a commune's
-inbox of people moving in and out."""
+inbox of people moving in and out, reconciliation with other sectors."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danso.accounts.scope import can_record, can_review, get_visible_unit_or_404
+from danso.accounts.scope import (
+    can_record,
+    can_review,
+    get_visible_unit_or_404,
+    home_unit,
+    visible_units,
+)
 from danso.orgunits.models import Level
 from danso.register.models import Event, EventKind, Household
 from danso.register.services import RegisterError
+from danso.statistics.periods import Period
 from danso.web.register_views import _day
 
 from . import moves
+from . import reconciliation as rec
 from .worklists import LISTS, worklists
 
 
@@ -90,3 +99,74 @@ def _move_action(request, commune):
     else:
         messages.success(request, _("Arrival recorded: %(name)s keeps one history.")
                          % {"name": move.person.full_name})  # fmt: skip
+
+
+@login_required
+def reconciliation_home(request):
+    """Upload other sectors' counts or person-level files; links to the recent quarters."""
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        kind = request.POST.get("kind")
+        if upload is None or kind not in ("counts", "persons"):
+            messages.error(request, _("Choose the kind of file and the file."))
+        else:
+            importer = rec.import_counts if kind == "counts" else rec.import_persons
+            try:
+                n = importer(request.user, upload.name, upload.read())
+            except rec.ImportRefused as err:
+                problems = err.problems
+            else:
+                messages.success(request, _("Imported %(n)s rows.") % {"n": n})
+                return redirect("reconciliation_home")
+    home = home_unit(request.user)
+    communes = visible_units(request.user).filter(level=Level.COMMUNE, valid_to__isnull=True)
+    if home is not None and home.level != Level.COMMUNE:
+        communes = communes.filter(path__startswith=home.path)
+    quarter = Period.containing("quarter", timezone.localdate())
+    quarters = [quarter.previous(), quarter]
+    return render(
+        request,
+        "fieldwork/reconciliation_home.html",
+        {
+            "problems": problems,
+            "communes": communes.order_by("path")[:200],
+            "periods": [quarters[0].previous(), *quarters],
+            "sources": rec.Source.choices,
+        },
+    )
+
+
+@login_required
+def reconciliation_page(request, uid, period):
+    commune = get_visible_unit_or_404(request.user, uid)
+    if commune.level != Level.COMMUNE:
+        raise PermissionDenied
+    try:
+        chosen = rec.parse_period(period)
+    except rec.RowError as err:
+        raise Http404(err.problem.message) from err
+    if request.method == "POST":
+        try:
+            rec.record_explanation(request.user, commune, chosen,
+                                   request.POST.get("explanation", ""),
+                                   sign=request.POST.get("action") == "sign")  # fmt: skip
+        except rec.ImportRefused as err:
+            for p in err.problems:
+                messages.error(request, p.message)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("reconciliation", uid=commune.uid, period=chosen.id)
+    record = rec.Reconciliation.objects.filter(commune=commune, period=chosen.id).first()
+    return render(
+        request,
+        "fieldwork/reconciliation.html",
+        {
+            "unit": commune,
+            "period": chosen,
+            "lines": rec.lines(commune, chosen),
+            "record": record,
+            "people": rec.people_matches(commune, chosen),
+            "can_review": can_review(request.user, commune.path),
+        },
+    )
