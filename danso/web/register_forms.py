@@ -91,8 +91,13 @@ class ChangeForm(forms.Form):
     )
     arrived_on = forms.DateField(label=_("Arrived on"), required=False)
     intends_to_stay = forms.BooleanField(label=_("Intends to stay"), required=False, initial=True)
-    origin = forms.CharField(label=_("Moved from"), max_length=200, required=False)
-    destination = forms.CharField(label=_("Moved to"), max_length=200, required=False)
+    # Communes by their identifier (C24211): the receiving commune's inbox finds the person.
+    origin = forms.CharField(
+        label=_("Moved from"), max_length=200, required=False, help_text=_("Commune identifier")
+    )
+    destination = forms.CharField(
+        label=_("Moved to"), max_length=200, required=False, help_text=_("Commune identifier")
+    )
     mother = forms.TypedChoiceField(label=_("Mother"), required=False, coerce=int, empty_value=None)
     spouse = forms.TypedChoiceField(label=_("Spouse"), required=False, coerce=int, empty_value=None)
     to_household = forms.TypedChoiceField(

@@ -167,6 +167,8 @@ def record_change(request, pk):
     )[:500]
     # A worklist's link opens the form with the entry that closes its item chosen.
     initial = {k: request.GET[k] for k in ("kind", "person", "method") if request.GET.get(k)}
+    if initial:
+        initial["occurred_on"] = timezone.localdate()
     form = ChangeForm(
         request.POST or None,
         initial=initial,
