@@ -109,6 +109,10 @@ def demo(
             f"{summary.seconds:.1f} s ({summary.rows_per_second:,.0f} rows/s)."
         )
     create_province_figures()
+    from danso.demo import _demo_commune
+    from danso.fieldwork.demo import create_fieldwork_demo
+
+    create_fieldwork_demo(_demo_commune())  # after the population: only its own households
     if logins:
         table = Table(title="Demo logins (shown once; passwords are stored hashed)")
         for column in ("username", "password", "role", "unit"):

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "danso.programmes",
     "danso.narratives",
     "danso.analysis",
+    "danso.fieldwork",
     "danso.api",
     "danso.web",
 ]

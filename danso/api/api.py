@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from danso.accounts.models import Role
 from danso.analysis.api import router as analysis_router
+from danso.fieldwork.api import router as fieldwork_router  # noqa: I001
 from danso.narratives.api import router as narratives_router  # noqa: E402,I001
 
 from . import errors
@@ -40,6 +41,7 @@ api.add_router("/", plans_router)
 api.add_router("/", narratives_router)
 api.add_router("/", analysis_router)
 api.add_router("/", users_router)
+api.add_router("/", fieldwork_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])

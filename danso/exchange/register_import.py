@@ -84,8 +84,8 @@ EVENT_COLUMNS = [
     ("outcome", _("pregnancy: 1 pregnant, 2 miscarriage, 3 abortion")),
     ("birth_order", _("child number of the mother (checked against the register)")),
     ("is_consanguineous", _("1 for a consanguineous marriage")),
-    ("origin", _("moved from")),
-    ("destination", _("moved to")),
+    ("origin", _("moved from: the commune's identifier (C24211)")),
+    ("destination", _("moved to: the commune's identifier (C24211)")),
     ("to_village", _("move within the commune: village moved to (identifier or code)")),
     ("to_household_number", _("move within the commune: household number moved to")),
 ]

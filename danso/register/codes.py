@@ -161,6 +161,7 @@ HOUSEHOLD_KIND = CodeList(
 FAMILY_HOUSEHOLD, COLLECTIVE_HOUSEHOLD = "1", "2"
 
 POVERTY = CodeList("poverty", {"0": "Không nghèo", "1": "Hộ nghèo", "2": "Hộ cận nghèo"})
+POOR, NEAR_POOR = "1", "2"
 
 METHOD = CodeList(
     "method",
@@ -188,6 +189,10 @@ IUD, VASECTOMY, TUBAL_LIGATION, CONDOM, PILL, INJECTABLE, IMPLANT, TRADITIONAL =
 MODERN_METHODS = {IUD, VASECTOMY, TUBAL_LIGATION, CONDOM, PILL, INJECTABLE, IMPLANT}
 FEMALE_ONLY_METHODS = {IUD, TUBAL_LIGATION, PILL, INJECTABLE, IMPLANT}
 MALE_ONLY_METHODS = {VASECTOMY}
+# Methods handed out again and again: days one supply lasts (provisional: a pack of pills is
+# one cycle; a progestogen injection covers 3 months).
+RESUPPLY_DAYS = {PILL: 28, INJECTABLE: 90}
+RESUPPLIED_METHODS = set(RESUPPLY_DAYS)
 
 PLACE_OF_DELIVERY = CodeList(
     "place_of_delivery",

@@ -220,6 +220,8 @@ class EventKind(models.TextChoices):
     CHANGE = "change", _("Change of basic data")
     METHOD_START = "method_start", _("New contraceptive user")
     METHOD_STOP = "method_stop", _("Stopped a contraceptive method")
+    # Pills and injectables handed out again to a user of the method (fieldwork worklists).
+    METHOD_RESUPPLY = "method_resupply", _("Contraceptive resupply")
     PREGNANCY = "pregnancy", _("Pregnancy event")
     PRENATAL_SCREENING = "prenatal_screening", _("Prenatal screening")
     ELDERLY_CHECK = "elderly_check", _("Elderly health check")

@@ -35,7 +35,7 @@ def _fail(field: str, code: str, message: str):
 # Kinds whose checks need the person's state before the change (see validation).
 NEEDS_STATE = {
     EventKind.METHOD_STOP, EventKind.METHOD_START, EventKind.MARRIAGE, EventKind.DIVORCE,
-    EventKind.CHANGE, EventKind.BIRTH,
+    EventKind.CHANGE, EventKind.BIRTH, EventKind.METHOD_RESUPPLY,
 }  # fmt: skip
 # Kinds that change a person's projection or spells (see projection.History.apply).
 CHANGES_STATE = ENTRY_KINDS | EXIT_KINDS | {
@@ -162,7 +162,9 @@ def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[li
 def _write(slip, change: Change, warnings, user, state) -> Event:
     household = change.household
     person = change.person
-    if change.kind in ENTRY_KINDS:
+    # A move in of a person who moved out of another commune continues their record.
+    returning = change.kind == EventKind.MOVE_IN and person is not None
+    if change.kind in ENTRY_KINDS and not returning:
         data = change.person_data
         person = Person(
             household=household,

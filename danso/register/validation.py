@@ -180,7 +180,7 @@ class Checker:
         if c.occurred_on > self.today:
             self.error("occurred_on", "date_in_future", _("The date is in the future."))
         if c.kind in ENTRY_KINDS:
-            self.check_new_person()
+            self.check_new_person()  # a returning person (move in) re-enters with their data
         elif c.person is None:
             self.error("person", "required", _("Choose the person this change is about."))
             return self.problems
@@ -280,7 +280,37 @@ class Checker:
         if self.c.data.get("method"):
             self.check_method_start(self.c.data["method"], "data.method")
 
-    check_move_in = check_registration
+    def check_move_in(self):
+        """A move in from another commune names it (`origin`, a commune's identifier); a
+        person who moved out of another commune keeps their record (`person` is set: see
+        danso.fieldwork.moves), so they must have moved out and not died."""
+        self.check_registration()
+        self._check_commune("origin")
+        person = self.c.person
+        if person is not None and (person.left_on is None or person.died_on):
+            self.error("person", "not_moved_out", _("This person has not moved out."))
+
+    def check_move_out(self):
+        """The commune moved to is a unit, not free text (`destination`: its identifier)."""
+        if not self.c.data.get("destination"):
+            self.error("data.destination", "required", _("Choose the commune moved to."))
+            return
+        unit = self._check_commune("destination")
+        if unit is not None and unit.pk == self.c.household.village.parent_id:
+            message = _("A move within the commune is a move within, not a move out.")
+            self.error("data.destination", "same_commune", message)
+
+    def _check_commune(self, name):
+        from danso.orgunits.models import Level, OrgUnit
+
+        uid = self.c.data.get(name)
+        if not uid:
+            return None
+        unit = OrgUnit.objects.filter(uid=uid, level=Level.COMMUNE).first()
+        if unit is None or unit.is_legacy:
+            message = _("Not the identifier of a current commune (%(uid)s).") % {"uid": uid}
+            self.error(f"data.{name}", "unknown_unit", message)
+        return unit
 
     def check_method_start(self, method=None, field_name="method"):
         method = method or self.c.method
@@ -294,6 +324,14 @@ class Checker:
     def check_method_stop(self):
         if not self.state.get("method"):
             self.error("method", "no_method_in_use", _("This person uses no method."))
+
+    def check_method_resupply(self):
+        """Only pills and injectables are resupplied, to someone using that method."""
+        method = self.c.method or self.state.get("method")
+        if method not in codes.RESUPPLIED_METHODS:
+            self.error("method", "not_resupplied", _("Only pills and injectables are resupplied."))
+        elif self.state.get("method") != method:
+            self.error("method", "no_method_in_use", _("This person does not use this method."))
 
     def _must_be_woman(self):
         if self.sex == codes.MALE:

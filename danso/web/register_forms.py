@@ -26,6 +26,7 @@ KIND_FIELDS = {
     "change": ["person", "change"],
     "method_start": ["person", "method", "place", "living_children"],
     "method_stop": ["person"],
+    "method_resupply": ["person", "method", "place"],
     "pregnancy": ["person", "outcome"],
     "prenatal_screening": ["person", "prenatal", "place"],
     "elderly_check": ["person", "place"],
@@ -92,8 +93,13 @@ class ChangeForm(forms.Form):
     )
     arrived_on = forms.DateField(label=_("Arrived on"), required=False)
     intends_to_stay = forms.BooleanField(label=_("Intends to stay"), required=False, initial=True)
-    origin = forms.CharField(label=_("Moved from"), max_length=200, required=False)
-    destination = forms.CharField(label=_("Moved to"), max_length=200, required=False)
+    # Communes by their identifier (C24211): the receiving commune's inbox finds the person.
+    origin = forms.CharField(
+        label=_("Moved from"), max_length=200, required=False, help_text=_("Commune identifier")
+    )
+    destination = forms.CharField(
+        label=_("Moved to"), max_length=200, required=False, help_text=_("Commune identifier")
+    )
     mother = forms.TypedChoiceField(label=_("Mother"), required=False, coerce=int, empty_value=None)
     spouse = forms.TypedChoiceField(label=_("Spouse"), required=False, coerce=int, empty_value=None)
     to_household = forms.TypedChoiceField(

@@ -195,8 +195,13 @@ def record_change(request, pk):
     commune_households = in_commune_of(household.village, Household.objects).select_related(
         "village"
     )[:500]
+    # A worklist's link opens the form with the entry that closes its item chosen.
+    initial = {k: request.GET[k] for k in ("kind", "person", "method") if request.GET.get(k)}
+    if initial:
+        initial["occurred_on"] = timezone.localdate()
     form = ChangeForm(
         request.POST or None,
+        initial=initial,
         household=household,
         members=members,
         households=commune_households,

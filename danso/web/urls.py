@@ -165,3 +165,14 @@ urlpatterns += [
         name="user_token_revoke",
     ),
 ]
+
+from danso.fieldwork import views as fw  # noqa: E402
+
+urlpatterns += [
+    path("cong-viec/thon/<str:uid>/", fw.village_worklists, name="worklists"),
+    path("chuyen-cu/xa/<str:uid>/", fw.move_inbox, name="move_inbox"),
+    path("thong-nhat-so-lieu/nhap/", fw.reconciliation_home, name="reconciliation_home"),
+    path(
+        "thong-nhat-so-lieu/<str:uid>/<str:period>/", fw.reconciliation_page, name="reconciliation"
+    ),
+]

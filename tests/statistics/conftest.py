@@ -75,7 +75,7 @@ def register():
         Change("move_in", D(2025, 8, 1), h3, person_data=person("W4", "2", D(1999, 1, 1),
                marital_status="2")),
     )  # fmt: skip
-    enter(b1, Change("move_out", D(2025, 9, 15), h3, person=m3))
+    enter(b1, Change("move_out", D(2025, 9, 15), h3, person=m3, data={"destination": "C24211"}))
     for slip in Slip.objects.all():
         submit(slip, None)
         accept(slip, None)
