@@ -60,7 +60,7 @@ def test_collaborator_cannot_open_another_village(login_as, server):
 def test_province_officer_computes_the_quarterly_report(login_as, server):
     page = login_as("tinh")
     page.get_by_role("link", name="Báo cáo").click()
-    page.fill("#ky", "2026Q3")
+    page.select_option("#ky", "2026Q3")
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
     table = page.locator("table.report")
@@ -85,7 +85,7 @@ def test_commune_officer_opens_the_monthly_form_and_a_name_list(login_as):
     page = login_as("xa")
     page.get_by_role("link", name="Báo cáo").click()
     page.select_option("#bieu", "01-DSX")
-    page.fill("#ky", "202609")
+    page.select_option("#ky", "202609")
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "01-DSX – Báo cáo thống kê chuyên ngành dân số cấp xã – tháng" in page.inner_text("h2")
