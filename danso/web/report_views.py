@@ -34,6 +34,8 @@ from danso.statistics.models import ReportJob, Submission
 from danso.statistics.periods import Period, PeriodError
 from danso.statistics.report import build, label_of
 
+from .wide import screen_table
+
 
 @login_required
 def report_page(request):
@@ -88,6 +90,9 @@ def report_page(request):
             context["lines"] = [(row, label_of(row), unit_label, cells)
                                 for row, unit_label, cells in report.rows]  # fmt: skip
             context["derived"] = bool(derived)
+            turned = request.GET.get("xoay") == "1"
+            context.update(screen_table(report, context["lines"], request.GET.get("cot", ""),
+                                        turned))  # fmt: skip
             if not derived:
                 context.update(_cycle_context(request.user, form, unit, period))
             if context.get("can_submit") and unit.level == "commune":

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("don-vi/tim/", views.search, name="search"),
+    path("don-vi/chon/", pickers.unit_choices, name="unit_choices"),
     path("don-vi/<str:uid>/", views.unit_detail, name="unit"),
     path("don-vi/<str:uid>/them-thon/", views.village_create, name="village_create"),
     path("don-vi/<str:uid>/nhap-thon/", views.village_import, name="village_import"),

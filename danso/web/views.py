@@ -43,7 +43,9 @@ def home(request):
     unit = home_unit(request.user)
     if unit is None:
         return render(request, "web/no_unit.html")
-    return _unit_page(request, unit, is_home=True)
+    from .home import home_page
+
+    return home_page(request, unit)
 
 
 @login_required

@@ -265,4 +265,18 @@
 
   window.danso = window.danso || {};
   window.danso.analysis = {builder: builder, pinned: pinned, pivot: pivot};
+
+  // The page's settings come in data attributes (the Content-Security-Policy allows no inline
+  // script): data-mode is "builder" or "pinned" (the analyses pinned to a dashboard).
+  var config = document.getElementById("analysis-config");
+  if (config) {
+    var d = config.dataset;
+    var messages = {failed: d.failed, asOf: d.asOf, filters: d.filters, pickAll: d.pickAll, none: d.none};
+    if (d.mode === "builder") {
+      builder({api: d.api, messages: messages});
+    } else {
+      pinned({api: d.api, messages: messages,
+              items: JSON.parse(document.getElementById("pinned-analyses").textContent)});
+    }
+  }
 })();
