@@ -14,6 +14,6 @@ class AccountsConfig(AppConfig):
         auditlog.register(
             User,
             exclude_fields=["password", "last_login"],
-            m2m_fields={"org_units"},
+            m2m_fields={"org_units", "user_permissions"},  # the sensitive permission too
         )
         auditlog.register(AccessToken, exclude_fields=["token_hash"])

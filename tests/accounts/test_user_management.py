@@ -224,3 +224,21 @@ def test_the_new_user_form_proposes_a_commune_officer_not_an_administrator(make_
     admin = make_user("qt", Role.ADMIN, unit("VN"))
     page = login(admin).get("/nguoi-dung/them/").content.decode()
     assert '<option value="commune" selected>' in page
+
+
+def test_granting_the_sensitive_permission_is_audited(tinh, make_user, login, unit):
+    officer = make_user("xa", Role.COMMUNE, unit("C24211"))
+    response = login(tinh).post(
+        "/nguoi-dung/xa/",
+        {
+            "full_name": "X",
+            "role": "commune",
+            "org_units": ["C24211"],
+            "is_active": "on",
+            "sensitive": "on",
+        },  # fmt: skip
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=officer.pk).can_access_sensitive
+    granted = [e for e in _entries(officer) if "user_permissions" in (e.changes_dict or {})]
+    assert granted and granted[-1].actor == tinh
