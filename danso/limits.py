@@ -20,6 +20,7 @@ from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 BIGINT_MIN, BIGINT_MAX = BaseDatabaseOperations.integer_field_ranges["BigIntegerField"]
 # Above this many bytes a CSV field is refused (Python's csv module stops at 128 KiB).
@@ -74,10 +75,20 @@ def bounds(model: type[models.Model], name: str) -> tuple[Any, Any]:
 
 def _format(number) -> str:
     """1.000.000 in Vietnamese style (the API's messages are in Vietnamese)."""
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
     if isinstance(number, Decimal) and number == number.to_integral_value():
         number = int(number)
     text = f"{number:,}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def at_least_message(low) -> str:
+    return _("The value must be at least %(low)s.") % {"low": _format(low)}
+
+
+def at_most_message(high) -> str:
+    return _("The value must be at most %(high)s.") % {"high": _format(high)}
 
 
 def out_of_range_message(low, high) -> str:
@@ -100,7 +111,7 @@ def nul_message() -> str:
 
 def _no_nul(value):
     if isinstance(value, str) and "\x00" in value:
-        raise ValueError("nul_byte")
+        raise PydanticCustomError("nul_byte", "NUL character")
     return value
 
 

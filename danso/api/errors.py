@@ -14,7 +14,13 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import ConfigDict
 
-from danso.limits import ColumnLimitError, out_of_range_message, too_long_message
+from danso.limits import (
+    ColumnLimitError,
+    at_least_message,
+    at_most_message,
+    out_of_range_message,
+    too_long_message,
+)
 
 
 class ErrorItem(Schema):
@@ -62,8 +68,8 @@ def _schema_error(error: dict) -> tuple[str, str]:
         if low is not None and high is not None:
             return "out_of_range", out_of_range_message(low, high)
         if low is not None:
-            return "out_of_range", _("The value must be at least %(low)s.") % {"low": low}
-        return "out_of_range", _("The value must be at most %(high)s.") % {"high": high}
+            return "out_of_range", at_least_message(low)
+        return "out_of_range", at_most_message(high)
     if kind == "string_too_long":
         return "too_long", too_long_message(ctx.get("max_length", 0))
     if kind == "nul_byte":

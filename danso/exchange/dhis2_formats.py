@@ -24,6 +24,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 from django.utils.translation import gettext as _
 
+from danso.exchange.tables import wide_csv_fields
 from danso.statistics.periods import MONTHS, Period, PeriodError
 
 ADX_NS = "urn:ihe:qrph:adx:2015"
@@ -158,7 +159,13 @@ def write_json(records: list[Record], data_set: str = "") -> bytes:
 
 
 def read_csv(data: bytes) -> list[Record]:
-    reader = csv.reader(io.StringIO(_text(data)))
+    text = _text(data)
+    with wide_csv_fields(text):
+        return _read_csv(text)
+
+
+def _read_csv(text: str) -> list[Record]:
+    reader = csv.reader(io.StringIO(text))
     records = []
     for row in reader:
         cells = [c.strip() for c in row] + [""] * (len(CSV_COLUMNS) - len(row))

@@ -39,6 +39,8 @@ from danso.register.signals import changed
 from danso.register.validation import Change, Checker, Problem
 from danso.text import fold
 
+from .tables import check_cells
+
 HOUSEHOLD_COLUMNS = [
     ("village", _("village identifier (e.g. C24211-01) or the village's code in the commune")),
     ("household_number", _("household number (Hộ số); a new number creates the household")),
@@ -113,6 +115,25 @@ class RowError(Exception):
     def __init__(self, column: str, code: str, message: str):
         super().__init__(message)
         self.problem = Problem(column, code, message)
+
+
+# The columns that go straight into a model's text field, with that field (for its length).
+TEXT_COLUMNS = {
+    "household_number": (Household, "number"),
+    "to_household_number": (Household, "number"),
+    "address": (Household, "address"),
+    "full_name": (Person, "full_name"),
+    "citizen_id": (Person, "citizen_id"),
+    "subject_code": (Person, "subject_code"),
+    "phone": (Person, "phone"),
+}
+
+
+def check_row_cells(row: dict) -> None:
+    """Refuse the row when a cell cannot be stored (too long, NUL): a rejected row, not a
+    failed import."""
+    for column, code, message in check_cells(row, TEXT_COLUMNS):
+        raise RowError(column, code, message)
 
 
 def parse_date(value: str, column: str) -> datetime.date | None:
@@ -240,6 +261,7 @@ def import_persons(unit, file_rows, user=None, accept=False, today=None, progres
     checked = []
     for done, (line, row) in enumerate(rows, start=1):
         try:
+            check_row_cells(row)
             village = villages.get(row.get("village", ""))
             number = row.get("household_number", "").strip()
             if not number:
@@ -437,6 +459,7 @@ def import_events(unit, file_rows, user=None, accept=False, today=None, progress
     with transaction.atomic():
         for done, (line, row) in enumerate(rows, start=1):
             try:
+                check_row_cells(row)
                 change, village = _event_change(row, villages)
                 slip = services.slip_for(village, services.period_of(change.occurred_on))
                 services.record(slip, [change], user=user, today=today)
@@ -562,6 +585,7 @@ def import_households(unit, file_rows, user=None, accept=False, today=None, prog
     with transaction.atomic():
         for done, (line, row) in enumerate(rows, start=1):
             try:
+                check_row_cells(row)
                 village = villages.get(row.get("village", ""))
                 number = row.get("household_number", "").strip()
                 key = (village.pk, number)

@@ -3,9 +3,12 @@
 import csv
 import datetime
 import io
+from contextlib import contextmanager
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+
+from danso import limits
 
 
 class TableError(Exception):
@@ -22,8 +25,7 @@ def read_table(file_name: str, data: bytes) -> tuple[list[str], list[tuple[int, 
         raise TableError(_("The file is not UTF-8 encoded text (CSV).")) from exc
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
+    rows = csv_rows(text, delimiter)
     if not rows:
         raise TableError(_("The file is empty."))
     header = [_column(h) for h in rows[0]]
@@ -32,6 +34,43 @@ def read_table(file_name: str, data: bytes) -> tuple[list[str], list[tuple[int, 
         for line, values in enumerate(rows[1:], start=2)
         if any(v.strip() for v in values)
     ]
+
+
+@contextmanager
+def wide_csv_fields(text: str):
+    """Python's csv module stops the whole file at a field over 128 KiB; within this, such a
+    field is read, and the importer refuses its row (check_cells), naming it."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(text) + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
+    with wide_csv_fields(text):
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def check_cells(row: dict, columns: dict) -> list[tuple[str, str, str]]:
+    """(column, code, message) for each cell of a row that no column can hold: over 128 KiB, a
+    NUL character, or longer than the model field it goes to (`columns`: name → (model,
+    field))."""
+    found = []
+    for name, value in row.items():
+        if not isinstance(value, str) or name is None:
+            continue
+        if "\x00" in value:
+            found.append((name, "nul_byte", limits.nul_message()))
+            continue
+        limit = limits.CSV_FIELD_LIMIT
+        if name in columns:
+            model, field = columns[name]
+            limit = min(limit, model._meta.get_field(field).max_length or limit)
+        if len(value) > limit:
+            found.append((name, "too_long", limits.too_long_message(limit)))
+    return found
 
 
 def _column(name: str) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from danso.accounts.scope import can_set_plan
 from danso.concurrency import StaleEdit
+from danso.limits import check_value
 from danso.orgunits.models import OrgUnit
 
 from . import metrics
@@ -223,6 +224,8 @@ def _number(value, name: str) -> Decimal:
         raise PlanError("not_a_number", _("Enter a number."), name)
     if number < 0:
         raise PlanError("negative", _("A target cannot be negative."), name)
+    if problems := check_value(Target, "value", number):
+        raise PlanError("out_of_range", problems[0].message, name)
     return number
 
 

@@ -4,10 +4,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danso.limits import BIGINT_MAX, bounds
 from danso.programmes.activities import ActivityInput
 from danso.programmes.attachments import ACCEPT
 from danso.programmes.clubs import ClubInput, MemberInput
-from danso.programmes.models import ActivityKind, FundingSource, Service, Sex, TargetGroup
+from danso.programmes.models import (
+    Activity,
+    ActivityKind,
+    ActivityService,
+    ClubMember,
+    FundingSource,
+    Service,
+    Sex,
+    TargetGroup,
+)
 
 from .stale import version_field
 
@@ -17,7 +27,8 @@ BLANK = [("", "—")]
 def count_field(label: str):
     # No min_value: a negative number reaches the service, which says which cell is wrong.
     attrs = {"inputmode": "numeric", "min": 0, "aria-label": label}
-    return forms.IntegerField(required=False, widget=forms.NumberInput(attrs=attrs))
+    return forms.IntegerField(required=False, widget=forms.NumberInput(attrs=attrs),
+                              max_value=bounds(ActivityService, "clients")[1])  # fmt: skip
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,7 +42,8 @@ class ActivityForm(forms.Form):
     end_date = forms.DateField(label=_("To"), required=False)
     organiser = forms.ChoiceField(label=_("Organising unit"))
     club = forms.TypedChoiceField(label=_("Club"), required=False, coerce=int, empty_value=None)
-    cost = forms.DecimalField(label=_("Cost (đồng)"), required=False, decimal_places=0)
+    cost = forms.DecimalField(label=_("Cost (đồng)"), required=False, decimal_places=0,
+                              max_value=bounds(Activity, "cost")[1])  # fmt: skip
     funding_source = forms.ChoiceField(
         label=_("Funding source"), required=False, choices=BLANK + FundingSource.choices
     )
@@ -151,9 +163,12 @@ class ClubForm(forms.Form):
 class MemberForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=BLANK + Sex.choices)
-    birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
+    birth_year = forms.IntegerField(label=_("Year of birth"), required=False,
+                                    max_value=bounds(ClubMember, "birth_year")[1])  # fmt: skip
     joined_on = forms.DateField(label=_("Joined on"), required=False)
-    person = forms.IntegerField(required=False)  # chosen among search results (radio buttons)
+    person = forms.IntegerField(
+        required=False, max_value=BIGINT_MAX
+    )  # chosen among search results (radio buttons)
 
     def to_input(self) -> MemberInput:
         return MemberInput(**self.cleaned_data)
