@@ -19,10 +19,13 @@ store per group of sibling units (statistics.compute with child columns).
 """
 
 import datetime
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danso.accounts.scope import scoped
@@ -127,6 +130,33 @@ class TargetProgress:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def percent_shown(self) -> str:
+        """The percent with one decimal, never rounded up to a whole target: 99,98 % is
+        "99,9 %", not "100,0 %" beside an amber status."""
+        if self.percent is None:
+            return "–"
+        p = self.percent
+        value = math.floor(p * 10) / 10 if p < 100 else round(p, 1)
+        return number_format(Decimal(str(value)), 1, force_grouping=True) + " %"
+
+    @property
+    def status_cause(self) -> str:
+        """Why the status is what it is, with the exact figures."""
+        if self.percent is None:
+            return "" if self.actual is None else _("The target is 0.")
+        done = number_format(round(self.percent, 2), 2, force_grouping=True)
+        expected = number_format(self.expected, 2, force_grouping=True)
+        if self.target.direction == AT_LEAST:
+            amber = number_format(self.expected * AMBER_FROM, 2, force_grouping=True)
+            return _("%(done)s %% done; %(expected)s %% expected by now: on track from "
+                     "%(expected)s %%, slightly behind from %(amber)s %%.") % {
+                "done": done, "expected": expected, "amber": amber}  # fmt: skip
+        amber = number_format(self.expected / AMBER_FROM, 2, force_grouping=True)
+        return _("%(done)s %% used; at most %(expected)s %% by now: on track up to "
+                 "%(expected)s %%, slightly behind up to %(amber)s %%.") % {
+            "done": done, "expected": expected, "amber": amber}  # fmt: skip
 
 
 @dataclass

@@ -112,10 +112,17 @@ class History:
                 )
             )
             # Known from here on, so that a later marriage, once cancelled, leaves it behind.
+            # A marriage or a method in force at entry may say since when ("IUD since
+            # 2019-03"): its spell starts then (inputs._since keeps it on or before the entry).
             self.attrs.setdefault("marital_status", codes.NEVER_MARRIED)
-            self._switch(self.maritals, day, self.attrs["marital_status"])
-            if data.get("method"):  # a method already in use when the person is entered
-                self._switch(self.methods, day, data["method"])
+            married_since = _date(data.get("married_since"))
+            since = married_since if self.attrs["marital_status"] == codes.MARRIED else None
+            self._switch(self.maritals, since or day, self.attrs["marital_status"])
+            # The method of a registration or move in: `data.method`, or the change's own
+            # `method` field (the documented one, which the API's schema shows).
+            method = data.get("method") or (event.method if event.kind != EventKind.BIRTH else "")
+            if method:  # a method already in use when the person is entered
+                self._switch(self.methods, _date(data.get("method_since")) or day, method)
             if event.kind != EventKind.BIRTH and event.other_person_id:  # the spouse named
                 self.spouse_id = event.other_person_id
         elif event.kind in EXIT_KINDS:
@@ -145,14 +152,20 @@ class History:
             self.attrs["marital_status"] = codes.MARRIED
             self._switch(self.maritals, day, codes.MARRIED)
             self.spouse_id = event.other_person_id
-        elif event.kind == EventKind.DIVORCE:
+        elif event.kind == EventKind.DIVORCE or (
+            event.kind == "spouse_divorce" and self.spouse_id == event.other_person_id
+        ):
+            # A divorce recorded for one spouse divorces both (as a marriage marries both).
             self.attrs["marital_status"] = codes.DIVORCED
             self._switch(self.maritals, day, codes.DIVORCED)
             self.spouse_id = None
         elif event.kind == "named_as_spouse":
             self.spouse_id = event.other_person_id
         elif event.kind == "spouse_death":
-            if self.attrs.get("marital_status") == codes.MARRIED:
+            # Widowed only by the death of the spouse one is married to now: an ex-spouse's
+            # death leaves a divorced or remarried person as they are.
+            if (self.attrs.get("marital_status") == codes.MARRIED
+                    and self.spouse_id in (event.other_person_id, None)):  # fmt: skip
                 self.attrs["marital_status"] = codes.WIDOWED
                 self._switch(self.maritals, day, codes.WIDOWED)
             if self.spouse_id == event.other_person_id:
@@ -264,6 +277,12 @@ def events_for(person: Person, *, accepted_only: bool, until: datetime.date | No
              is_accepted=e.is_accepted, other_person_id=e.person_id)
         for e in rows
         if e.kind in SPOUSE_KINDS and e.other_person_id == person.pk
+    ]  # fmt: skip
+    facts += [
+        Fact("spouse_divorce", e.occurred_on, e.pk, is_accepted=e.is_accepted,
+             other_person_id=e.person_id)
+        for e in rows
+        if e.kind == EventKind.DIVORCE and e.other_person_id == person.pk
     ]  # fmt: skip
     if spouses:
         deaths = Event.objects.filter(kind=EventKind.DEATH, is_superseded=False,

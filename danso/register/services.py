@@ -16,6 +16,7 @@ from danso.concurrency import claim
 from danso.orgunits.models import Level, OrgUnit
 
 from . import codes
+from .inputs import SPOUSE_REF
 from .models import Event, EventKind, Household, HouseholdPoverty, Person, Slip
 from .projection import ENTRY_KINDS, EXIT_KINDS, events_for, rebuild, replay, spouses_of
 from .signals import changed
@@ -183,7 +184,7 @@ def _write(slip, change: Change, warnings, user, state) -> Event:
         slip=slip,
         household=household,
         person=person,
-        other_person=change.other_person,
+        other_person=change.other_person or _divorced_spouse(change, state, user),
         sex=person.sex,
         method=change.method or state.get("method") or "",
         place=change.place,
@@ -202,6 +203,20 @@ def _write(slip, change: Change, warnings, user, state) -> Event:
     event.save()
     _rebuild_around(event)
     return event
+
+
+def _divorced_spouse(change: Change, state: dict, user) -> Person | None:
+    """The spouse a divorce also divorces (projection: `spouse_divorce`). One outside the
+    writer's area is kept as a number, linked when the slip is accepted, like a marriage's."""
+    if change.kind != EventKind.DIVORCE or not state.get("spouse"):
+        return None
+    from danso.accounts.scope import path_in_scope
+
+    spouse = Person.objects.filter(pk=state["spouse"]).first()
+    if spouse is None or user is None or path_in_scope(user, spouse.ou_path):
+        return spouse
+    change.data[SPOUSE_REF] = spouse.pk
+    return None
 
 
 def _event_data(change: Change) -> dict:
@@ -264,6 +279,7 @@ def accept(slip: Slip, user) -> int:
     if slip.status != Slip.Status.SUBMITTED:
         _fail("slip", "not_submitted", _("Only a submitted slip can be reviewed."))
     events = list(slip.events.filter(is_superseded=False))
+    _resolve_spouses(slip, [e for e in events if SPOUSE_REF in e.data], user)
     slip.events.update(is_accepted=True)
     slip.status, slip.reviewed_at, slip.reviewed_by = Slip.Status.ACCEPTED, timezone.now(), user
     slip.comment = ""
@@ -273,6 +289,44 @@ def accept(slip: Slip, user) -> int:
         _rebuild_around(event)
     changed([slip.village_id])
     return len(events)
+
+
+def _resolve_spouses(slip: Slip, events: list[Event], user) -> None:
+    """Link the spouses named outside the collaborator's scope (inputs.SPOUSE_REF), now that
+    the commune officer reviews them: each must be a person of the commune whom the marriage
+    checks accept on that day. Every problem refuses the acceptance (the officer sends the
+    slip back to be corrected)."""
+    from danso.accounts.scope import in_commune_of
+
+    problems = []
+    for index, event in enumerate(events):
+        spouse = in_commune_of(slip.village, Person.objects).filter(
+            pk=event.data[SPOUSE_REF]).first()  # fmt: skip
+        if spouse is None:
+            problems.append(Problem("other_person", "spouse_not_found", _(
+                "The spouse named in the %(kind)s of %(name)s (number %(id)s) is not a person "
+                "of this commune.") % {"kind": event.get_kind_display().lower(),
+                                       "name": event.person.full_name,
+                                       "id": event.data[SPOUSE_REF]}, index=index))  # fmt: skip
+            continue
+        change = Change(event.kind, event.occurred_on, event.household, person=event.person,
+                        other_person=spouse)  # fmt: skip
+        state = _state_for_checks(change.person, change)
+        state.pop("marital_status", None)  # the person's own marriage is this event
+        checked = check(change, timezone.localdate(), state)
+        found = [p for p in checked if p.field == "other_person"]
+        event.is_child_marriage = any(p.code == "child_marriage" for p in checked)
+        for problem in found:
+            problem.index = index
+            problem.message = f"{event.person.full_name}: {problem.message}"
+        problems += [p for p in found if p.severity == "error"]
+        event.other_person = spouse
+        event.data = {k: v for k, v in event.data.items() if k != SPOUSE_REF}
+        event.data["spouse_linked_by"] = getattr(user, "username", "")
+    if problems:
+        raise RegisterError(problems)
+    for event in events:
+        event.save(update_fields=["other_person", "data", "is_child_marriage"])
 
 
 def send_back(slip: Slip, user, comment: str) -> None:

@@ -39,9 +39,13 @@ def ranking(unit, period: Period) -> list[dict]:
     for child in figures.columns[1:]:
         row = {"unit": child, "residents": figures.value(child.uid, "residents"),
                "births": figures.value(child.uid, "births")}  # fmt: skip
+        row["cautions"] = {}
         for code in KEY_INDICATORS:
             value, num, den = figures.indicator(child.uid, code)
             row[code] = None if value is None else round(value, 1)
+            # A ratio from a handful of events (SRB from 3 births: 0,0 or 500,0) is shown
+            # with its caution, never bare.
+            row["cautions"][code] = None if value is None else figures.caution(child.uid, code)
         rows.append(row)
     rows = [r for r in rows if r["residents"]]
     return sorted(rows, key=lambda r: (r["cpr"] is None, -(r["cpr"] or 0)))

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .compute import Figures, compute
+from .compute import Figures, compute, villages_of
 from .definitions import ELEMENTS, INDICATOR_BY_CODE
 from .forms import ReportForm, Row, check_period
 from .periods import Period
@@ -98,6 +98,16 @@ def quality_checks(form: ReportForm, figures: Figures) -> list[Warning]:
                 )
         expected = v("residents_start") + v("births") - v("deaths") + v("moved_in") - v("moved_out")
         if expected != v("residents"):
+            # People first written into the register in the period (the year the register
+            # starts) are neither born nor moved in: the first cause to name, with its effect
+            # on the rates (a population counted for part of the period only).
+            first = _first_registrations(column, figures.period)
+            cause = (
+                f"{first} người được ghi vào sổ lần đầu trong kỳ (năm bắt đầu lập sổ: dân số "
+                "bình quân thấp hơn thực tế nên các tỷ suất như tỷ suất sinh thô bị cao), "
+                if first
+                else ""
+            )
             warnings.append(
                 Warning(
                     name,
@@ -106,12 +116,22 @@ def quality_checks(form: ReportForm, figures: Figures) -> list[Warning]:
                         f"Đầu kỳ {v('residents_start')} + sinh {v('births')} − chết "
                         f"{v('deaths')} + đến {v('moved_in')} − đi {v('moved_out')} = "
                         f"{expected}, nhưng cuối kỳ có {v('residents')} (chênh "
-                        f"{v('residents') - expected}: người mới đến chưa đủ 6 tháng hoặc tạm "
-                        "trú, chuyển trong xã, hoặc thay đổi chưa được duyệt)"
+                        f"{v('residents') - expected}: {cause}người mới đến chưa đủ 6 tháng "
+                        "hoặc tạm trú, chuyển trong xã, hoặc thay đổi chưa được duyệt)"
                     ),
                 )
             )
     return warnings
+
+
+def _first_registrations(unit, period: Period) -> int:
+    """Accepted first registrations (kind `registration`) dated in the period in the unit."""
+    from danso.register.models import Event
+
+    return Event.objects.filter(
+        kind="registration", is_accepted=True, is_superseded=False,
+        occurred_on__range=(period.start, period.end), village__in=villages_of(unit),
+    ).count()  # fmt: skip
 
 
 def as_json(report: Report) -> dict:

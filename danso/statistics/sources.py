@@ -94,20 +94,29 @@ def events(villages, months: list[datetime.date]) -> dict[datetime.date, dict[in
 
 # Marriage figures count people (01-DSH: "số người kết hôn", of which child or consanguineous
 # marriages). A marriage is entered once, on one spouse's row, and marries both: the other
-# spouse, when in the register, is one more person, counted in the village of their household.
+# spouse, when in the register, is one more person, counted in the village they lived in on
+# the marriage date (their residence then; the household's village if they had none, e.g.
+# entered in the register later), so that a later move does not rewrite past quarters.
 MARRIAGE_ELEMENTS = [e for e in EVENT_ELEMENTS if e.kind == "marriage"]
 
 
 def _add_spouses(by_month: dict, villages, months: list[datetime.date], index) -> None:
+    lived_in = Residence.objects.filter(
+        person=OuterRef("other_person"), start__lte=OuterRef("occurred_on")
+    ).filter(Q(end__isnull=True) | Q(end__gt=OuterRef("occurred_on")))
+    village_then = Coalesce(
+        Subquery(lived_in.order_by("-start").values("village_id")[:1]),
+        F("other_person__household__village_id"),
+        output_field=IntegerField(),
+    )
     spouses = Event.objects.filter(
         kind="marriage", other_person__isnull=False,
-        other_person__household__village__in=villages,
         occurred_on__range=(min(months), month_end(max(months))),
         is_accepted=True, is_superseded=False,
-    )  # fmt: skip
+    ).annotate(spouse_village=village_then).filter(spouse_village__in=villages)  # fmt: skip
     counts = {e.code: Count("pk", filter=e.where) for e in MARRIAGE_ELEMENTS}
     grouped = (
-        spouses.annotate(month=index, spouse_village=F("other_person__household__village_id"))
+        spouses.annotate(month=index)
         .values("spouse_village", "month")
         .annotate(**counts)
         .order_by()
@@ -232,7 +241,8 @@ def couples(villages, day: datetime.date) -> dict[int, dict[str, int]]:
 # query counts differently, so that counts kept by older code are recounted, never served.
 # 2: couples count the husband's method; temporary residents never count; births to mothers
 # under 15 and over 49. 3: the spouse named in a marriage is one more person who married.
-VERSION = 3
+# 4: that spouse counts in the village they lived in on the marriage date.
+VERSION = 4
 # Sources that count several days in one query (the others run one query per day).
 TOGETHER = {"events"}
 # source name → function(villages, days) → {day: {village id: {code: count}}}

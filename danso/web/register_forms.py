@@ -102,6 +102,12 @@ class ChangeForm(forms.Form):
     )
     mother = forms.TypedChoiceField(label=_("Mother"), required=False, coerce=int, empty_value=None)
     spouse = forms.TypedChoiceField(label=_("Spouse"), required=False, coerce=int, empty_value=None)
+    # A spouse living outside the collaborator's area: named by their number in the register,
+    # linked when the commune officer accepts the slip (nothing of them is shown here).
+    spouse_elsewhere = forms.IntegerField(
+        label=_("Or a spouse from another village: their number in the register"),
+        required=False, min_value=1, max_value=2**63 - 1,
+    )  # fmt: skip
     to_household = forms.TypedChoiceField(
         label=_("Household moved to"), required=False, coerce=int, empty_value=None
     )
@@ -124,8 +130,8 @@ class ChangeForm(forms.Form):
     new_value = forms.CharField(label=_("New value"), max_length=150, required=False)
 
     def __init__(self, *args, household, members, households=(), spouses=(), **kwargs):
-        """`spouses`: people of other households of the commune who may be named as a spouse,
-        ordered by village."""
+        """`spouses`: people of other households in the user's area who may be named as a
+        spouse, ordered by village."""
         super().__init__(*args, **kwargs)
         people = [(p.pk, f"{p.full_name} ({p.date_of_birth:%Y})") for p in members]
         self.fields["person"].choices = BLANK + people
@@ -145,9 +151,13 @@ class ChangeForm(forms.Form):
             for p in members
             if p.sex == codes.FEMALE
         ]
+        # Households of other villages by number only: their heads' names are not the
+        # collaborator's to read.
         self.fields["to_household"].choices = BLANK + [
-            (h.pk, f"{h.village.short_name} – {h}") for h in households if h.pk != household.pk
-        ]
+            (h.pk, f"{h.village.short_name} – "
+                   + (str(h) if h.village_id == household.village_id else f"Hộ số {h.number}"))
+            for h in households if h.pk != household.pk
+        ]  # fmt: skip
         for name in list(codes.NEWBORN_CONDITIONS.codes) + list(codes.PRENATAL_CONDITIONS.codes):
             label = {**codes.NEWBORN_CONDITIONS.codes, **codes.PRENATAL_CONDITIONS.codes}[name]
             self.fields[f"result_{name}"] = forms.ChoiceField(
@@ -185,7 +195,7 @@ class ChangeForm(forms.Form):
         if "mother" in shown:
             payload["other_person"] = d["mother"]
         if "spouse" in shown:
-            payload["other_person"] = d["spouse"]
+            payload["other_person"] = d["spouse"] or d.get("spouse_elsewhere")
         if "to_household" in shown:
             payload["data"]["to_household"] = d["to_household"]
         for name in ("place", "birth_order", "method", "outcome", "is_consanguineous"):

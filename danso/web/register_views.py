@@ -205,7 +205,7 @@ def record_change(request, pk):
         household=household,
         members=members,
         households=commune_households,
-        spouses=_spouse_candidates(household),
+        spouses=_spouse_candidates(request.user, household),
     )
     if request.method == "POST" and form.is_valid():
         payload = form.payload()
@@ -242,11 +242,13 @@ def record_change(request, pk):
     )
 
 
-def _spouse_candidates(household: Household):
-    """Who may be named as a spouse besides the household's members: unmarried people aged 15
-    and over in the other households of the commune (child marriages are recorded too)."""
+def _spouse_candidates(user, household: Household):
+    """Who may be offered as a spouse besides the household's members: unmarried people aged
+    15 and over in the other households of the user's area (child marriages are recorded too).
+    A spouse from further away is named by number and linked at the slip's review."""
     born_by = add_months(timezone.localdate(), -15 * 12)
-    persons = in_commune_of(household.village, Person.objects).exclude(household=household)
+    persons = in_commune_of(household.village, scoped(user, Person.objects))
+    persons = persons.exclude(household=household)
     return (
         persons.filter(died_on__isnull=True, left_on__isnull=True, date_of_birth__lte=born_by)
         .exclude(marital_status=codes.MARRIED)

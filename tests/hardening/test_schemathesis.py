@@ -4,18 +4,18 @@ content type, body). Fixed seed and few examples per operation so that it stays 
 on two cores; `schemathesis run` against a served demo goes further (docs/api.md)."""
 
 import pytest
-from hypothesis import HealthCheck, seed, settings
-
 import schemathesis
-from danso.accounts.models import Role
-from danso.register import services
-from danso.wsgi import application
+from hypothesis import HealthCheck, seed, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+
+from danso.accounts.models import Role
+from danso.register import services
+from danso.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

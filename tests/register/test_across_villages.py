@@ -68,9 +68,10 @@ def post(client, url, payload):
 
 
 def test_api_spouse_and_move_within_the_commune_only(
-    village, household, other_household, people, ctv
+    village, household, other_household, people, ctv, make_user, bearer
 ):
     url = f"/api/v1/villages/{village.uid}/slips/202506/events"
+    move_url = f"/api/v1/villages/{village.uid}/slips/202507/events"
 
     def marriage(spouse):
         return {
@@ -81,64 +82,105 @@ def test_api_spouse_and_move_within_the_commune_only(
             "other_person": spouse.pk,
         }
 
-    # The collaborator of Thôn 1 cannot see Thôn 2's people, but may name one as the spouse.
+    # The collaborator of Thôn 1 cannot see Thôn 2's people, but may name one as the spouse:
+    # the answer is the same for a person of Thôn 2, of another commune and for no one, and
+    # the named person's record does not change before the commune officer accepts the slip.
     assert ctv.get(f"/api/v1/persons/{people['bride'].pk}").status_code == 404
-    refused = post(ctv, url, [marriage(people["far"])])  # another commune: not found
-    assert refused.status_code == 422
-    assert refused.json()["errors"][0]["field"] == "other_person"
-    assert refused.json()["errors"][0]["code"] == "not_found"
-    answer = post(ctv, url, [marriage(people["bride"])])
-    assert answer.status_code == 201, answer.content
+    answers = []
+    for spouse_id in (people["far"].pk, 999_999, people["bride"].pk):
+        answer = post(ctv, url, [{**marriage(people["groom"]), "other_person": spouse_id}])
+        answers.append(answer.status_code)
+        if spouse_id != people["bride"].pk:
+            Event.objects.filter(kind="marriage").delete()  # try the next id on a clean slip
+            Person.objects.filter(pk=people["groom"].pk).update(marital_status="", spouse=None)
+    assert answers == [201, 201, 201]
+    body = answer.json()[0]
+    assert body["other_person"] is None  # nothing of the named person comes back
     bride = Person.objects.get(pk=people["bride"].pk)
-    assert bride.spouse_id == people["groom"].pk
+    assert bride.spouse_id is None and bride.marital_status != codes.MARRIED
+    # The commune officer accepts: now the spouse is linked and both are married.
+    officer = bearer(make_user("xa1", Role.COMMUNE, village.parent))
+    slip = Event.objects.get(kind="marriage").slip
+    assert post(ctv, f"/api/v1/slips/{slip.pk}/submit", {}).status_code == 200
+    accepted = post(officer, f"/api/v1/slips/{slip.pk}/accept", {})
+    assert accepted.status_code == 200, accepted.content
+    bride = Person.objects.get(pk=people["bride"].pk)
+    assert bride.spouse_id == people["groom"].pk and bride.marital_status == codes.MARRIED
+    assert Event.objects.get(kind="marriage").other_person_id == bride.pk
     assert ctv.get(f"/api/v1/persons/{people['groom'].pk}").json()["spouse"] == bride.pk
     # The wider lookup is only for the spouse: the mother of a birth stays in scope.
     birth = {
         "kind": "birth",
-        "occurred_on": "2025-06-05",
+        "occurred_on": "2025-07-05",
         "household": household.pk,
         "other_person": bride.pk,
-        "person_data": {"full_name": "Lê Bé", "sex": "1", "date_of_birth": "2025-06-05"},
+        "person_data": {"full_name": "Lê Bé", "sex": "1", "date_of_birth": "2025-07-05"},
     }
-    refused = post(ctv, url, [birth])
+    refused = post(ctv, move_url, [birth])
     assert refused.json()["errors"][0]["code"] == "not_found"
     # A move to a household of Thôn 2.
     move = {
         "kind": "move_within",
-        "occurred_on": "2025-06-10",
+        "occurred_on": "2025-07-10",
         "household": household.pk,
         "person": people["groom"].pk,
         "data": {"to_household": other_household.pk},
     }
-    answer = post(ctv, url, [move])
+    answer = post(ctv, move_url, [move])
     assert answer.status_code == 201, answer.content
     groom = Person.objects.get(pk=people["groom"].pk)
     assert (groom.household, groom.village) == (other_household, other_household.village)
     assert Event.objects.get(kind="move_within").village == village  # on the collaborator's slip
 
 
-def test_the_form_offers_spouses_of_the_commune(
+def test_the_form_names_a_spouse_of_another_village_without_showing_them(
     village, household, other_household, people, make_user, login
 ):
     ctv = login(make_user("ctv1", Role.COLLABORATOR, village))
     url = f"/so-a0/ho/{household.pk}/ghi/"
     page = ctv.get(url).content.decode()
-    assert '<optgroup label="Thôn 2">' in page and "Phạm Thị Thu (1998)" in page
-    assert "Đinh Thị Xa" not in page  # another commune
+    assert "Phạm Thị Thu" not in page  # outside the collaborator's area
+    assert '<optgroup label="Thôn 2">' not in page
+    assert 'name="spouse_elsewhere"' in page
     response = ctv.post(
         url,
         {
             "kind": "marriage",
             "occurred_on": "01/06/2025",
             "person": people["groom"].pk,
-            "spouse": people["bride"].pk,
+            "spouse_elsewhere": people["bride"].pk,
             "period": "202506",
         },
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
-    assert Person.objects.get(pk=people["bride"].pk).marital_status == codes.MARRIED
-    # Married now, she is no longer offered as a spouse.
-    assert "Phạm Thị Thu" not in ctv.get(url).content.decode()
+    assert Person.objects.get(pk=people["bride"].pk).marital_status != codes.MARRIED
+    event = Event.objects.get(kind="marriage")
+    assert event.other_person is None and event.data["spouse_ref"] == people["bride"].pk
+    # The commune officer sees Thôn 2 and is offered its people.
+    officer = login(make_user("xa1", Role.COMMUNE, village.parent))
+    assert '<optgroup label="Thôn 2">' in officer.get(url).content.decode()
+
+
+def test_a_spouse_that_is_no_one_of_the_commune_is_refused_at_the_review(
+    village, household, people, make_user
+):
+    from danso.register.services import RegisterError, accept, submit
+
+    slip = slip_for(village, "202506")
+    for spouse_id in (people["far"].pk, 10**9):
+        Event.objects.filter(kind="marriage").delete()
+        change = Change("marriage", D(2025, 6, 1), household, person=people["groom"],
+                        data={"spouse_ref": spouse_id})  # fmt: skip
+        record(slip, [change], today=TODAY)
+        if slip.status != "submitted":
+            submit(slip, None)
+        officer = make_user(f"xa{spouse_id}", Role.COMMUNE, village.parent)
+        with pytest.raises(RegisterError) as refused:
+            accept(slip, officer)
+        assert refused.value.problems[0].code == "spouse_not_found"
+        assert not Event.objects.filter(is_accepted=True).exists()
+        slip.status = "open"
+        slip.save()
 
 
 EVENTS = "village,household_number,kind,occurred_on,person,to_village,to_household_number\n"

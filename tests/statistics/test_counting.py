@@ -367,3 +367,46 @@ def test_a_marriage_counts_both_spouses_each_in_their_own_village():
     got = {uid: (figures.value(uid, "married"), figures.value(uid, "child_marriages"))
            for uid in (v1.uid, v2.uid, "C24211")}  # fmt: skip
     assert got == {v1.uid: (2, 1), v2.uid: (1, 1), "C24211": (3, 2)}
+
+
+def test_a_spouse_counts_in_the_village_lived_in_on_the_marriage_date():
+    """The woman of village 2 marries the man of village 1 on 10/08/2025 (entered on his row),
+    then on 01/11/2025 moves to village 1. 2025Q3 stays as it was: village 1 → 1 (him),
+    village 2 → 1 (her). Before the fix she moved the count to village 1 (2) and village 2
+    fell to 0, rewriting a past quarter."""
+    v1, v2 = _village("M1", "Thôn M1"), _village("M2", "Thôn M2")
+    h1, h2 = create_household(v1, number="1"), create_household(v2, number="2")
+    man = _register(v1, h1, "Y Nam", codes.MALE, D(1995, 1, 1))
+    woman = _register(v2, h2, "H'Nữ", codes.FEMALE, D(2000, 1, 1))
+    _enter(v1, Change("marriage", D(2025, 8, 10), h1, person=man, other_person=woman))
+    _accept_all()
+    _enter(v2, Change("move_within", D(2025, 11, 1), h2, person=woman,
+                      data={"to_household": h1.pk}))  # fmt: skip
+    _accept_all()
+    woman.refresh_from_db()
+    assert woman.household == h1  # she lives in village 1 now
+    figures = compute(OrgUnit.objects.get(uid="C24211"), Q3, with_children=True)
+    got = {uid: figures.value(uid, "married") for uid in (v1.uid, v2.uid, "C24211")}
+    assert got == {v1.uid: 1, v2.uid: 1, "C24211": 2}
+
+
+def test_the_stock_warning_names_first_registration_as_its_cause():
+    """The register of village R starts on 10/08/2025: 3 people are written in (registration),
+    none at the start of 2025, no birth, death or move. Start 0 + 0 − 0 + 0 − 0 = 0 but 3 at
+    the end of the year: the warning names the 3 first registrations and their effect on the
+    rates."""
+    from danso.statistics.forms import FORMS
+    from danso.statistics.report import build
+
+    village = _village("R", "Thôn R")
+    household = create_household(village, number="1")
+    people = [("A Một", codes.MALE, D(1980, 1, 1)), ("H'Hai", codes.FEMALE, D(1985, 1, 1)),
+              ("Y Ba", codes.MALE, D(2010, 1, 1))]  # fmt: skip
+    _enter(village, *[Change("registration", D(2025, 8, 10), household,
+                             person_data=_person(n, s, b, relationship="3"))
+                      for n, s, b in people])  # fmt: skip
+    _accept_all()
+    report = build(FORMS["03-DSX"], village, Period.parse("2025"))
+    [warning] = [w for w in report.warnings if w.code == "stock_identity"]
+    assert "cuối kỳ có 3 (chênh 3: 3 người được ghi vào sổ lần đầu trong kỳ" in warning.message
+    assert "tỷ suất sinh thô bị cao" in warning.message

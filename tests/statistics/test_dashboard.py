@@ -28,3 +28,17 @@ def test_trends_and_ranking_from_the_hand_built_register(register, make_user, lo
     ]
     page = login(make_user("tinh", "province", province)).get("/bang-dieu-khien/")
     assert page.status_code == 200 and "chart-flows" in page.content.decode()
+
+
+def test_the_ranking_shows_small_number_cautions(register, make_user, login):
+    """2025Q3 in commune A: 5 residents, 1 birth (the boy in August). Its crude birth rate
+    rests on 1 birth, fewer than 20: shown with the caution, on the dashboard too (its sex
+    ratio at birth, 1 boy and 0 girls, has no value)."""
+    province = OrgUnit.objects.get(uid="P66")
+    rows = {r["unit"].uid: r for r in ranking(province, Period.parse("2025Q3"))}
+    a = rows[register["A"].uid]
+    assert (a["residents"], a["births"], a["srb"]) == (5, 1, None)
+    assert a["cautions"]["cbr"].startswith("Chỉ tính từ 1 (số trẻ sinh ra), chưa đến 20")
+    page = login(make_user("tinh", "province", province)).get("/bang-dieu-khien/?q=2025Q3")
+    text = page.content.decode()
+    assert 'class="caution-mark"' in text and "quá ít để so sánh" in text

@@ -164,6 +164,7 @@
 
   function builder(config) {
     var form = document.getElementById("builder"), $ = function (id) { return document.getElementById(id); };
+    form.addEventListener("submit", function (e) { e.preventDefault(); });  // the choices are never sent as a form
     var nodes = {api: config.api, problem: $("problem"), busy: $("busy"), table: $("pivot"), canvas: $("chart"),
                  chartBox: $("chart-box"), asOf: $("as-of"), filters: $("filters")};
     function checked(name) { return Array.prototype.filter.call(form.elements[name], function (i) { return i.checked; }).map(function (i) { return i.value; }); }

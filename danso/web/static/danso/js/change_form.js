@@ -1,7 +1,7 @@
 // Moved out of the template so that the Content-Security-Policy allows no inline script.
 (function () {
   var groups = {
-    person: ["person"], spouse: ["spouse"], mother: ["mother"], place: ["place"],
+    person: ["person"], spouse: ["spouse", "spouse_elsewhere"], mother: ["mother"], place: ["place"],
     new_person: ["full_name", "sex", "date_of_birth", "relationship", "ethnicity", "education", "marital_status", "residence_kind", "citizen_id", "subject_code", "prior_live_births"],
     newborn_person: ["full_name", "sex", "date_of_birth", "relationship", "ethnicity"],
     delivery: ["delivery_place"],

@@ -14,3 +14,8 @@ document.addEventListener("submit", function (e) {
   var question = e.target.dataset && e.target.dataset.confirm;
   if (question && !window.confirm(question)) e.preventDefault();
 });
+
+// A button with data-print prints the page (worklists).
+document.addEventListener("click", function (e) {
+  if (e.target.closest && e.target.closest("[data-print]")) window.print();
+});
