@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "danso.statistics",
     "danso.programmes",
     "danso.narratives",
+    "danso.casework",
     "danso.api",
     "danso.web",
 ]

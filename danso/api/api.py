@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from danso.accounts.models import Role
+from danso.casework.api import router as casework_router  # noqa: E402,I001
 from danso.narratives.api import router as narratives_router  # noqa: E402,I001
 
 from .activities import router as activities_router
@@ -37,6 +38,7 @@ api.add_router("/", dataentry_router)
 api.add_router("/", activities_router)
 api.add_router("/", plans_router)
 api.add_router("/", narratives_router)
+api.add_router("/", casework_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])
