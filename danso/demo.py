@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from danso.accounts.models import Role, User
+from danso.casework.demo import create_demo_casework
 from danso.orgunits.models import Level, OrgUnit, UnitType
 from danso.orgunits.services import create_organisation, create_village, legacy_communes_for
 from danso.programmes.demo import create_demo_programmes
@@ -103,4 +104,7 @@ def create_demo() -> list[DemoLogin]:
         created.append(DemoLogin(username, password, str(Role(role).label), unit.name))
     create_plan_demo(User.objects.filter(username="tinh").first(), province, commune, fpa)
     create_demo_programmes(fpa, commune, villages)
+    password = create_demo_casework(province, commune, villages)
+    if password:
+        created.append(DemoLogin("phunu", password, str(Role.PARTNER.label), commune.name))
     return created

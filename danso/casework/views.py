@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -279,3 +279,29 @@ def erase(request, kind, code):
         return redirect("casework_record", kind=kind, code=code)
     messages.success(request, _("Record %(code)s erased on request.") % {"code": code})
     return redirect("casework_list", kind=kind)
+
+
+@login_required
+def import_list(request, kind):
+    """Upload an existing list (CSV or XLSX) into a registry: all or nothing."""
+    from . import imports
+
+    if kind not in imports.IMPORTS:
+        raise Http404
+    _require_access(request.user, kind)
+    if not (request.user.can_edit and access.union_areas(request.user)):
+        raise PermissionDenied
+    if request.GET.get("template"):
+        response = HttpResponse("\ufeff" + imports.TEMPLATES[kind],
+                                content_type="text/csv; charset=utf-8")  # fmt: skip
+        response["Content-Disposition"] = f'attachment; filename="mau-{kind}.csv"'
+        return response
+    result = None
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        result = imports.import_table(request.user, kind, upload.name, upload.read())
+        if not result.errors:
+            messages.success(request, _("%(n)s records imported.") % {"n": result.created})
+            return redirect("casework_list", kind=kind)
+    return render(request, "casework/import.html", {"kind": kind, "title": REGISTRIES[kind][2],
+                                                    "result": result})  # fmt: skip
