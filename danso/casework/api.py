@@ -30,6 +30,13 @@ def _refused(form):
     return Status(422, {"detail": "Refused", "errors": forms.errors_of(form)})
 
 
+def _saved(form):
+    """201 with the saved record, or 422 with every refusal."""
+    if not form.is_valid():
+        return _refused(form)
+    return Status(201, form.save())
+
+
 def _place(record) -> str:
     return (record.village or record.commune).uid
 
@@ -165,9 +172,7 @@ def create_sponsorship(request, payload: SponsorshipIn):
     sponsor = access.readable(request.auth, Sponsor.objects.filter(code=payload.sponsor)).first()
     data = _form_data(payload, sponsor=sponsor.pk if sponsor else "")
     form = forms.SponsorshipForm(data, user=request.auth, child=child)
-    if not form.is_valid():
-        return _refused(form)
-    return Status(201, form.save())
+    return _saved(form)
 
 
 @router.get("/sponsorships/children", response=list[ChildOut])
@@ -181,9 +186,7 @@ def list_children(request):
 def create_child(request, payload: ChildIn):
     _require(request)
     form = forms.ChildForm(_form_data(payload), user=request.auth)
-    if not form.is_valid():
-        return _refused(form)
-    return Status(201, form.save())
+    return _saved(form)
 
 
 @router.get("/sponsorships/children/{code}", response=ChildOut)
@@ -202,9 +205,7 @@ def list_sponsors(request):
 def create_sponsor(request, payload: SponsorIn):
     _require(request)
     form = forms.SponsorForm(_form_data(payload), user=request.auth)
-    if not form.is_valid():
-        return _refused(form)
-    return Status(201, form.save())
+    return _saved(form)
 
 
 @router.get("/sponsorships/{code}", response=SponsorshipOut)
@@ -220,9 +221,7 @@ def add_support(request, code: str, payload: SupportIO):
     found = get_sponsorship(request, code)
     _writable(request, found.child)
     form = forms.SupportForm(_form_data(payload), user=request.auth, parent=found)
-    if not form.is_valid():
-        return _refused(form)
-    return Status(201, form.save())
+    return _saved(form)
 
 
 class CaseIn(Schema):
@@ -291,9 +290,7 @@ def list_cases(request):
 def create_case(request, payload: CaseIn):
     _require(request)
     form = forms.CaseForm(_form_data(payload), user=request.auth)
-    if not form.is_valid():
-        return _refused(form)
-    return Status(201, form.save())
+    return _saved(form)
 
 
 @router.get("/dv-cases/{code}", response=CaseOut)
@@ -306,9 +303,7 @@ def add_service(request, code: str, payload: ServiceIO):
     found = _get(request, "case", DVCase, code)
     _writable(request, found)
     form = forms.ServiceForm(_form_data(payload), user=request.auth, parent=found)
-    if not form.is_valid():
-        return _refused(form)
-    return Status(201, form.save())
+    return _saved(form)
 
 
 class AddressIn(Schema):
@@ -360,9 +355,7 @@ def list_addresses(request):
 def create_address(request, payload: AddressIn):
     _require(request)
     form = forms.AddressForm(_form_data(payload), user=request.auth)
-    if not form.is_valid():
-        return _refused(form)
-    return Status(201, form.save())
+    return _saved(form)
 
 
 @router.get("/trusted-addresses/{code}", response=AddressOut)
@@ -375,6 +368,4 @@ def add_use(request, code: str, payload: UseIO):
     found = _get(request, "address", TrustedAddress, code)
     _writable(request, found)
     form = forms.AddressUseForm(_form_data(payload), user=request.auth, parent=found)
-    if not form.is_valid():
-        return _refused(form)
-    return Status(201, form.save())
+    return _saved(form)

@@ -80,6 +80,15 @@ def _count(rows_of):
     return lambda area, start, end: Decimal(rows_of(area, start, end).count())
 
 
+def mobilised(unit_path: str, start, end) -> tuple[int, int]:
+    """Cash and the value of gifts given in the span (tiền, quà)."""
+    rows = Support.objects.filter(
+        in_area(area_path(unit_path), "sponsorship__"), date__range=(start, end)
+    )
+    total = rows.aggregate(cash=Sum("cash"), gifts=Sum("in_kind_value"))
+    return total["cash"] or 0, total["gifts"] or 0
+
+
 def _funds(area, start, end) -> Decimal:
     rows = Support.objects.filter(in_area(area, "sponsorship__"), date__range=(start, end))
     total = rows.aggregate(cash=Sum("cash"), gifts=Sum("in_kind_value"))

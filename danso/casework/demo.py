@@ -47,8 +47,8 @@ GIVEN = [
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "H'", "Y", "Ksor", "Niê"]
 
 
-def _name(rng) -> str:
-    return f"{rng.choice(FAMILY)} Thị {rng.choice(GIVEN)} (hư cấu)"
+def _name(rng, middle="Thị") -> str:
+    return f"{rng.choice(FAMILY)} {middle} {rng.choice(GIVEN)} (hư cấu)"
 
 
 @transaction.atomic
@@ -71,6 +71,7 @@ def create_demo_casework(province: OrgUnit, commune: OrgUnit, villages: list[Org
         cadre.org_units.add(branch)
         cadre.user_permissions.add(Permission.objects.get(codename="access_sensitive"))
     rng = random.Random(13)
+    first = datetime.date.today().year - 3  # the records span the last three years and this one
     place = lambda: rng.choice(villages)  # noqa: E731
     common = {"commune": commune, "branch": branch, "created_by": cadre}
     sponsors = []
@@ -92,7 +93,7 @@ def create_demo_casework(province: OrgUnit, commune: OrgUnit, villages: list[Org
         born = datetime.date(2008 + i % 12, 1 + i % 12, 1 + i % 27)
         named = i % 3 == 0
         child = Child.objects.create(
-            full_name=_name(rng) if named else "",
+            full_name=_name(rng, "Thị" if i % 2 else "Văn") if named else "",
             naming="named" if named else "pseudonymous",
             consent_date=datetime.date(2023, 1, 10) if named else None,
             birth_date=born,
@@ -103,7 +104,7 @@ def create_demo_casework(province: OrgUnit, commune: OrgUnit, villages: list[Org
             village=place(),
             **common,
         )
-        start = datetime.date(2022 + i % 4, 1 + i % 12, 1)
+        start = min(datetime.date(first + i % 4, 1 + i % 12, 1), datetime.date.today())
         s = Sponsorship.objects.create(
             child=child,
             sponsor=sponsors[i % len(sponsors)],
@@ -118,7 +119,7 @@ def create_demo_casework(province: OrgUnit, commune: OrgUnit, villages: list[Org
             created_by=cadre,
         )
         for m in range(3):
-            day = start + datetime.timedelta(days=30 * m + 10)
+            day = min(start + datetime.timedelta(days=30 * m + 10), datetime.date.today())
             Support.objects.create(
                 sponsorship=s,
                 date=day,
@@ -128,7 +129,7 @@ def create_demo_casework(province: OrgUnit, commune: OrgUnit, villages: list[Org
             )
         Visit.objects.create(
             sponsorship=s,
-            date=start + datetime.timedelta(days=45),
+            date=min(start + datetime.timedelta(days=45), datetime.date.today()),
             kind="visit",
             notes="Thăm hỏi tại nhà (hư cấu).",
             cadre=cadre,
@@ -143,7 +144,7 @@ def create_demo_casework(province: OrgUnit, commune: OrgUnit, villages: list[Org
                 phone=f"091000000{i}",
                 hours="Cả ngày",
                 capacity=2,
-                established_on=datetime.date(2022 + i % 4, 3, 8),
+                established_on=min(datetime.date(first + i % 4, 3, 8), datetime.date.today()),
                 project="project8",
                 village=place(),
                 **common,
@@ -151,7 +152,9 @@ def create_demo_casework(province: OrgUnit, commune: OrgUnit, villages: list[Org
         )
     services = list(ServiceCode.values)
     for i in range(24):
-        opened = datetime.date(2022 + i % 4, 1 + (i * 5) % 12, 1 + i % 28)
+        opened = min(
+            datetime.date(first + i % 4, 1 + (i * 5) % 12, 1 + i % 28), datetime.date.today()
+        )
         case = DVCase.objects.create(
             opened_on=opened,
             form=rng.choice(["physical", "psychological", "economic"]),
@@ -166,7 +169,7 @@ def create_demo_casework(province: OrgUnit, commune: OrgUnit, villages: list[Org
             DVService.objects.create(
                 case=case,
                 service=services[(i + k) % len(services)],
-                date=opened + datetime.timedelta(days=k + 1),
+                date=min(opened + datetime.timedelta(days=k + 1), datetime.date.today()),
                 provider="Trạm Y tế xã (hư cấu)",
             )
         if i % 5 == 0:
@@ -176,7 +179,7 @@ def create_demo_casework(province: OrgUnit, commune: OrgUnit, villages: list[Org
     for i in range(40):
         marks = {c: not (i % 4 == 0 and c == "clean_alley") for c in CRITERIA_CODES}
         HouseholdAssessment.objects.create(
-            year=2023 + i % 3,
+            year=first + 1 + i % 3,
             head_name=_name(rng).replace(" Thị ", " Văn "),
             criteria=marks,
             village=place(),

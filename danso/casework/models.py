@@ -107,7 +107,7 @@ class Consent(models.Model):
         NAMED = "named", _("By name")
         PSEUDONYMOUS = "pseudonymous", _("Pseudonymously (code only)")
 
-    naming = models.CharField(_("recorded"), max_length=15, choices=Naming.choices,
+    naming = models.CharField(_("recorded as"), max_length=15, choices=Naming.choices,
                               default=Naming.PSEUDONYMOUS)  # fmt: skip
     consent_date = models.DateField(_("consent given on"), null=True, blank=True)
     # The person, or the guardian of a child.

@@ -116,6 +116,9 @@ def home(request):
     for code, label in COUNT_LABELS:
         shown = access.shown_count(user, unit, figures.get(code, 0), code in sensitive)
         rows.append((label, shown))
+        if code == "WU_SPONSOR_FUNDS" and unit:
+            cash, gifts = counts.mobilised(unit.path, start, end)
+            rows += [(_("of which cash"), cash), (_("of which gifts (value)"), gifts)]
     detected, supported = figures.get("WU_DV_DETECTED", 0), figures.get("WU_DV_SUPPORTED", 0)
     share = None
     if detected and access.shown_count(user, unit, detected) is not None:
