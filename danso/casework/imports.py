@@ -84,6 +84,7 @@ def _sponsor_row(user, line, row, child) -> list[dict]:
         return _row_errors(line, sponsor, "sponsor_")
     found = sponsor.save()
     data = {v: row.get(k, "") for k, v in SPONSORSHIP_COLUMNS.items()}
+    data["monthly_amount"] = data["monthly_amount"] or "0"  # in kind only
     sponsorship = forms.SponsorshipForm({**data, "sponsor": found.pk}, user=user, child=child)
     if not sponsorship.is_valid():
         return _row_errors(line, sponsorship, "sponsorship_")
