@@ -79,5 +79,5 @@ def test_without_the_permission_only_counts_show(phone, server):
     sign_in(phone, server, "xem")
     phone.goto(f"{server}/hoi-phu-nu/")
     assert "Chỉ hiện số liệu tổng hợp" in phone.locator("main").inner_text()
-    assert phone.goto(f"{server}/hoi-phu-nu/case/").status == 403
     shot(phone, "casework-counts-only")
+    assert phone.goto(f"{server}/hoi-phu-nu/case/").status == 403
