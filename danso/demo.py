@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from danso.accounts.models import Role, User
+from danso.casework.demo import create_demo_casework
 from danso.orgunits.groups import create_demo_groups
 from danso.orgunits.models import Level, OrgUnit, UnitType
 from danso.orgunits.services import create_organisation, create_village, legacy_communes_for
@@ -106,6 +107,9 @@ def create_demo() -> list[DemoLogin]:
     create_plan_demo(User.objects.filter(username="tinh").first(), province, commune, fpa)
     create_demo_programmes(fpa, commune, villages)
     create_demo_groups(province)
+    password = create_demo_casework(province, commune, villages)
+    if password:
+        created.append(DemoLogin("phunu", password, str(Role.PARTNER.label), commune.name))
     return created
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "danso.narratives",
     "danso.analysis",
     "danso.fieldwork",
+    "danso.casework",
     "danso.api",
     "danso.web",
 ]

@@ -7,5 +7,6 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("ngon-ngu/", include("django.conf.urls.i18n")),  # set_language: the language switch
     path("api/v1/", api.urls),
+    path("hoi-phu-nu/", include("danso.casework.urls")),
     path("", include("danso.web.urls")),
 ]

@@ -145,7 +145,9 @@ class Aggregate:
         cell = "tổng các phân tổ" if len(cells) != 1 else f"phân tổ {cells[0]}"
         text = (f"Biểu {sets}, chỉ tiêu {code} «{element.name}», {cell}; {self.unit_name}, "
                 f"{self.period_label}")  # fmt: skip
-        if element.is_fed_by_activities:
+        if element.feed_measure == "registry":
+            text += "; đếm từ sổ theo dõi của Hội (hồ sơ đỡ đầu, vụ việc, địa chỉ tin cậy, hộ)"
+        elif element.is_fed_by_activities:
             ids = self.activity_ids(element)
             listed = ", ".join(str(i) for i in ids) if ids else "không có"
             text += f"; tính từ các hoạt động số {listed}"

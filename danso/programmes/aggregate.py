@@ -25,6 +25,22 @@ from .models import (
 Key = tuple[str, str]
 SEX_COC = {"male": "MALE", "female": "FEMALE"}
 
+# Data elements counted from a registry's records (DataElement.is_fed_by_registry): element
+# code → an object with `total(path, start, end) -> Decimal` (the subtree's figure) and
+# `by_path(path, start, end) -> {keeping unit's path: Decimal}`. Apps register theirs in
+# AppConfig.ready (danso.casework: the Women's Union's data set). Stored values of such an
+# element (history imported from before the registry) are added to the count.
+REGISTRY_FEEDS: dict = {}
+
+
+def registry_values(elements, path: str, start, end) -> dict:
+    values = {}
+    for e in elements:
+        feed = REGISTRY_FEEDS.get(e.code) if e.is_fed_by_registry else None
+        if feed is not None:
+            values[(e.code, CategoryCombo.DEFAULT)] = Decimal(feed.total(path, start, end))
+    return values
+
 
 def stored_values(elements, path: str, start: datetime.date, end: datetime.date) -> dict:
     rows = (
@@ -78,6 +94,8 @@ def element_values(elements, path: str, start: datetime.date, end: datetime.date
     elements = list(elements)
     values = stored_values([e for e in elements if not e.is_fed_by_activities], path, start, end)
     values.update(fed_values(elements, path, start, end))
+    for key, counted in registry_values(elements, path, start, end).items():
+        values[key] = values.get(key, Decimal(0)) + counted
     return values
 
 
@@ -106,6 +124,10 @@ def values_by_path(elements, path: str, start: datetime.date, end: datetime.date
     )  # fmt: skip
     for ou_path, de, coc, total in rows:
         out[ou_path][(de, coc)] += total
+    for e in elements:
+        feed = REGISTRY_FEEDS.get(e.code) if e.is_fed_by_registry else None
+        for ou_path, value in (feed.by_path(path, start, end) if feed else {}).items():
+            out[ou_path][(e.code, CategoryCombo.DEFAULT)] += value
     fed = [e for e in elements if e.is_fed_by_activities]
     if not fed:
         return out

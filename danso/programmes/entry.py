@@ -137,7 +137,7 @@ def build_form(data_set: DataSet, unit: OrgUnit, period: Period, typed: dict | N
         for coc in option_combos(element):
             key = (element.code, coc.code)
             stored = own.get(key)
-            if element.is_fed_by_activities:  # computed: no activity is a count of 0
+            if element.is_computed:  # no activity or record is a count of 0
                 value = values.get(key, Decimal(0))
             else:
                 value = stored.value if stored else None
@@ -145,7 +145,7 @@ def build_form(data_set: DataSet, unit: OrgUnit, period: Period, typed: dict | N
                 coc, value, comment=stored.comment if stored else "", flag=flags.get(key, ""),
                 raw=(typed or {}).get(key, ""), error=(errors or {}).get(key, ""),
             ))  # fmt: skip
-        sections.setdefault(section, []).append(Row(element, cells, element.is_fed_by_activities))
+        sections.setdefault(section, []).append(Row(element, cells, element.is_computed))
     form.sections = list(sections.items())
     form.violations = quality.violations(data_set, values)
     codes = {e.code for e in elements}
@@ -223,7 +223,7 @@ def save(user, data_set: DataSet, unit: OrgUnit, period: Period, typed: dict,
     if approved(data_set, unit, period):
         raise EntryError("locked", _("These figures have been approved and are locked."))
     allowed = {(e.code, coc.code): (e, coc) for _s, e in elements_of(data_set)
-               for coc in option_combos(e) if not e.is_fed_by_activities}  # fmt: skip
+               for coc in option_combos(e) if not e.is_computed}  # fmt: skip
     comments = comments or {}
     parsed, errors = {}, {}
     for key, raw in typed.items():
@@ -296,9 +296,7 @@ def completeness(data_set: DataSet, units, period: Period) -> list[dict]:
         .annotate(n=Count("pk"))
     ):  # fmt: skip
         filled[unit_id] = n
-    expected = sum(
-        len(option_combos(e)) for _s, e in elements_of(data_set) if not e.is_fed_by_activities
-    )
+    expected = sum(len(option_combos(e)) for _s, e in elements_of(data_set) if not e.is_computed)
     rows = cycle.completeness(data_set.code, None, period, units)
     for row in rows:
         row["filled"] = filled.get(row["unit"].pk, 0)

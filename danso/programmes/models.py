@@ -125,6 +125,9 @@ class ActivityMeasure(models.TextChoices):
     COUNT = "count", _("Number of activities")
     PARTICIPANTS = "participants", _("Participants")
     CLIENTS = "clients", _("Clients served")
+    # Counted from the records of a registry (the Women's Union's casework): see
+    # aggregate.REGISTRY_FEEDS.
+    REGISTRY = "registry", _("Counted from a registry")
 
 
 class DataElement(models.Model):
@@ -156,6 +159,17 @@ class DataElement(models.Model):
 
     @property
     def is_fed_by_activities(self) -> bool:
+        return bool(self.feed_measure) and self.feed_measure != ActivityMeasure.REGISTRY
+
+    @property
+    def is_fed_by_registry(self) -> bool:
+        """Counted from a registry's records (aggregate.REGISTRY_FEEDS). Values stored for it
+        (imported history from before the registry) are added, but none is typed any more."""
+        return self.feed_measure == ActivityMeasure.REGISTRY
+
+    @property
+    def is_computed(self) -> bool:
+        """Shown on the entry form, never typed in."""
         return bool(self.feed_measure)
 
 

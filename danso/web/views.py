@@ -25,6 +25,7 @@ from danso.accounts.scope import (
     visible_units,
 )
 from danso.audit.queries import entries_for
+from danso.audit.sensitivity import Redactor
 from danso.orgunits.models import Level, OrgUnit, UnitSuccession
 from danso.orgunits.services import (
     VILLAGE_CSV_TEMPLATE,
@@ -176,6 +177,9 @@ def audit_log(request):
         filters["date_from"], filters["date_to"] = data["date_from"], data["date_to"]
     entries = entries_for(request.user, **filters) if not form.errors else []
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    redactor = Redactor(request.user)
+    for entry in page:
+        entry.redacted = redactor.hides(entry)
     return render(request, "audit/log.html", {"form": form, "page": page})
 
 
