@@ -61,7 +61,7 @@ def persons_csv(villages, rows: int, seed: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def run(rows: int, requests: int, concurrency: int, print_=print) -> dict:
+def run(rows: int, requests: int, concurrency: int, print_=print, workers: int = 1) -> dict:
     """Runs inside the bench database's process (see cli.bench)."""
     from danso.accounts.models import AccessToken, Role, User
     from danso.exchange.register_import import import_persons
@@ -135,19 +135,29 @@ def run(rows: int, requests: int, concurrency: int, print_=print) -> dict:
     targets = [("elderly_check", "", *t) for t in elderly.values_list(*fields)[:requests]]
     targets += [("method_start", "5", *t) for t in women.values_list(*fields)[:requests]]
     random.Random(2).shuffle(targets)
-    figures.update(_load(targets, token, requests, concurrency, print_))
+    figures.update(_load(targets, token, requests, concurrency, print_, workers))
     figures["events_recorded"] = Event.objects.filter(
         kind__in=["elderly_check", "method_start"]
     ).count()
     return figures
 
 
-def _load(targets, token, requests, concurrency, print_) -> dict:
+def _load(targets, token, requests, concurrency, print_, workers=1) -> dict:
     port = _free_port()
     log_path = Path(tempfile.mkdtemp(prefix="danso-bench-")) / "server.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed when the server stops
     server = subprocess.Popen(
-        [sys.executable, "-m", "danso.cli", "serve", "--port", str(port), "--no-worker"],
+        [
+            sys.executable,
+            "-m",
+            "danso.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--no-worker",
+            "--workers",
+            str(workers),
+        ],  # fmt: skip
         env={**os.environ, "DANSO_LOG_LEVEL": "ERROR"},
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -201,6 +211,7 @@ def _load(targets, token, requests, concurrency, print_) -> dict:
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
     print_(
         f"API event submissions: {requests:,} requests, {concurrency} clients, "
+        f"{'waitress' if workers == 1 else f'gunicorn × {workers}'}, "
         f"{requests / seconds:,.0f} req/s, p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
         f"{len(failures)} failed"
         + (

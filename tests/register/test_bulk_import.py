@@ -70,8 +70,9 @@ def test_a_head_added_to_an_existing_household_is_an_audited_update(village, off
 
 
 def test_writes_after_a_bulk_import_get_new_ids(village, officer):
-    import_persons(village.parent, rows("01,001,Lê Thị Hoa,2,03/09/1988,1,2\n"), user=officer,
-                   today=TODAY)  # fmt: skip (the slip stays open for the birth)
+    import_persons(
+        village.parent, rows("01,001,Lê Thị Hoa,2,03/09/1988,1,2\n"), user=officer, today=TODAY
+    )  # fmt: skip (the slip stays open for the birth)
     household = Household.objects.get()
     slip = services.slip_for(village, services.period_of(TODAY))
     change = Change("birth", TODAY, household, person_data={
@@ -80,5 +81,6 @@ def test_writes_after_a_bulk_import_get_new_ids(village, officer):
     services.record(slip, [change], user=officer, today=TODAY)
     assert Person.objects.count() == 2
     assert Event.objects.count() == 2
-    assert Household.objects.create(village=village, ou_path=village.path,
-                                    province_code=village.province_code, number="002").pk
+    assert Household.objects.create(
+        village=village, ou_path=village.path, province_code=village.province_code, number="002"
+    ).pk
