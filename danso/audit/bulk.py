@@ -13,7 +13,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from danso.register.bulk import BulkTable, to_json
+from danso.register.bulk import BulkTable, Encoded, to_json
 
 
 class BulkAudit:
@@ -45,7 +45,8 @@ class BulkAudit:
 
     def created(self, model, pk: int, text: str, ou_path: str, fields: dict) -> None:
         """A new object: every written field as ["None", value], as auditlog records one."""
-        changes = {k: ["None", _text(v)] for k, v in fields.items() if v not in ("", None)}
+        changes = {k: ["None", v if type(v) is str else _text(v)]
+                   for k, v in fields.items() if v not in ("", None)}  # fmt: skip
         self._add(LogEntry.Action.CREATE, model, pk, text, ou_path, changes)
 
     def updated(self, model, pk: int, text: str, ou_path: str, changes: dict) -> None:
@@ -61,6 +62,8 @@ class BulkAudit:
 
 
 def _text(value) -> str:
+    if isinstance(value, Encoded):
+        return str(value)
     if isinstance(value, dict):
         return to_json(value)
     return "None" if value is None else str(value)

@@ -24,7 +24,7 @@ from danso.accounts.scope import path_q, scope_paths
 from danso.audit.bulk import BulkAudit
 from danso.orgunits.models import Level, OrgUnit
 from danso.register import codes, services
-from danso.register.bulk import BulkTable, add_spells, analyze
+from danso.register.bulk import BulkTable, Encoded, add_spells, analyze, to_json
 from danso.register.models import (
     Event,
     EventKind,
@@ -338,7 +338,7 @@ def _write_persons(checked, new_households, user, accept, progress, total) -> in
             "occurred_on": change.occurred_on, "recorded_at": now, "recorded_by_id": user_id,
             "slip_id": slips[(village.pk, period)], "household_id": household.pk,
             "person_id": person_id, "is_accepted": accept, "sex": person["sex"],
-            "method": method, "data": data,
+            "method": method, "data": Encoded(to_json(data)),  # once for the row and its audit
         }  # fmt: skip
         event_id = tables[Event].add(**event)
         audit.created(Event, event_id, f"{event_label} {change.occurred_on:%d/%m/%Y}",

@@ -16,6 +16,10 @@ from django.db import connection, models
 to_json = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
+class Encoded(str):
+    """JSON already encoded (e.g. shared by a row and its audit entry): written as it is."""
+
+
 class BulkTable:
     RESERVE = 10000  # ids taken from a PostgreSQL sequence at a time
 
@@ -83,7 +87,8 @@ class BulkTable:
         for name, value in values.items():
             row[index[name]] = value
         for i in self._json:
-            row[i] = to_json(row[i])
+            if not isinstance(row[i], Encoded):
+                row[i] = to_json(row[i])
         if self._sqlite:
             last = self._last_adapted
             for i, adapt in self._adapt:
