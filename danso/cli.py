@@ -149,9 +149,12 @@ def _check_port(host: str, port: int) -> None:
             raise typer.Exit(1) from None
 
 
-def _serve(host: str, port: int, worker: bool = True) -> None:
+def _serve(host: str, port: int, worker: bool = True, workers: int = 1) -> None:
     """Serve the web UI, with a background worker for imports and long reports.
 
+    One process (waitress, 8 threads) by default: it runs everywhere, Windows included, and
+    suits SQLite, which takes one writer at a time. With `workers` > 1 (PostgreSQL, not on
+    Windows) gunicorn runs that many processes, so requests are not held by one process's GIL.
     The worker stops with the server, whether it is stopped with Ctrl+C (SIGINT) or SIGTERM;
     it is started again if it dies, and it exits by itself if the server is killed.
     """
@@ -171,7 +174,10 @@ def _serve(host: str, port: int, worker: bool = True) -> None:
         if supervisor:
             supervisor.start()
         console.print(f"Serving danso on http://{host}:{port}/  (Ctrl+C to stop)")
-        waitress_serve(application, host=host, port=port, threads=8, ident="danso")
+        if workers > 1:
+            _gunicorn(application, host, port, workers)
+        else:
+            waitress_serve(application, host=host, port=port, threads=8, ident="danso")
     finally:
         if supervisor:
             supervisor.stop()
@@ -242,6 +248,26 @@ class _Supervisor:
             _stop(self.process)
 
 
+def _gunicorn(application, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {"bind": f"{host}:{port}", "workers": workers,
+                               "worker_class": "gthread", "threads": 4, "timeout": 120,
+                               "accesslog": None, "loglevel": "warning"}.items():  # fmt: skip
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    # Connections opened while starting (migrate) must not be shared by the forked workers.
+    from django.db import connections
+
+    connections.close_all()
+    Server().run()
+
+
 def _exit_on_signal(signum, frame) -> None:
     raise SystemExit(0)
 
@@ -282,12 +308,21 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     worker: bool = typer.Option(True, "--worker/--no-worker", help="run background jobs too"),
+    workers: int = typer.Option(
+        1, help="web processes: 1 = waitress (any system, SQLite); more = gunicorn (PostgreSQL)"
+    ),
 ) -> None:
-    """Serve the web UI and the API (waitress; static files through WhiteNoise) and a worker
-    for background jobs (imports)."""
+    """Serve the web UI and the API (waitress, or gunicorn with --workers; static files through
+    WhiteNoise) and a worker for background jobs (imports)."""
     _setup_django()
+    from django.conf import settings
+
+    if workers > 1 and ("postgresql" not in settings.DATABASES["default"]["ENGINE"]
+                        or sys.platform == "win32"):  # fmt: skip
+        console.print("--workers above 1 needs PostgreSQL, not on Windows (SQLite: one process)")
+        raise typer.Exit(2)
     _migrate()
-    _serve(host, port, worker)
+    _serve(host, port, worker, workers)
 
 
 @app.command()
@@ -584,6 +619,7 @@ def bench_ingest(
     rows: int = typer.Option(100000, help="rows of the persons file to import"),
     requests: int = typer.Option(3000, help="API event submissions"),
     concurrency: int = typer.Option(8, help="concurrent API clients"),
+    workers: int = typer.Option(1, help="server processes (above 1: gunicorn, PostgreSQL)"),
 ) -> None:
     """Bulk import rows/s and API event submissions/s with p50/p99, on a bench database."""
     _setup_django()
@@ -595,19 +631,50 @@ def bench_ingest(
     env = {**os.environ, "DANSO_DATABASE_URL": url}
     console.print(f"Bench database: {url}")
     command = [sys.executable, "-m", "danso.cli", "bench", "ingest-run", "--rows", str(rows),
-               "--requests", str(requests), "--concurrency", str(concurrency)]  # fmt: skip
+               "--requests", str(requests), "--concurrency", str(concurrency),
+               "--workers", str(workers)]  # fmt: skip
     raise typer.Exit(subprocess.call(command, env=env))
 
 
 @bench_app.command("ingest-run", hidden=True)
-def bench_ingest_run(rows: int = 100000, requests: int = 3000, concurrency: int = 8) -> None:
+def bench_ingest_run(
+    rows: int = 100000, requests: int = 3000, concurrency: int = 8, workers: int = 1
+) -> None:
     _setup_django()
     _migrate()
     _load_units()
     from danso.bench.ingest import run
 
-    figures = run(rows, requests, concurrency, print_=console.print)
+    figures = run(rows, requests, concurrency, print_=console.print, workers=workers)
     console.print_json(data=figures)
+
+
+@bench_app.command("datavalues")
+def bench_datavalues(
+    values: int = typer.Option(100000, help="values in the generated dataValueSets file"),
+) -> None:
+    """DHIS2 dataValueSets import: values/s and peak memory, on a bench database."""
+    _setup_django()
+    import subprocess
+
+    from danso.bench.ingest import bench_database_url
+
+    url = bench_database_url()
+    env = {**os.environ, "DANSO_DATABASE_URL": url}
+    console.print(f"Bench database: {url}")
+    command = [sys.executable, "-m", "danso.cli", "bench", "datavalues-run", "--values",
+               str(values)]  # fmt: skip
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@bench_app.command("datavalues-run", hidden=True)
+def bench_datavalues_run(values: int = 100000) -> None:
+    _setup_django()
+    _migrate()
+    _load_units()
+    from danso.bench.datavalues import run
+
+    console.print_json(data=run(values, print_=console.print))
 
 
 @bench_app.command("reports")

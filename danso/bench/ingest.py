@@ -61,7 +61,7 @@ def persons_csv(villages, rows: int, seed: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def run(rows: int, requests: int, concurrency: int, print_=print) -> dict:
+def run(rows: int, requests: int, concurrency: int, print_=print, workers: int = 1) -> dict:
     """Runs inside the bench database's process (see cli.bench)."""
     from danso.accounts.models import AccessToken, Role, User
     from danso.exchange.register_import import import_persons
@@ -98,11 +98,13 @@ def run(rows: int, requests: int, concurrency: int, print_=print) -> dict:
     officer.org_units.add(OrgUnit.objects.get(uid="VN"))
     data = persons_csv(villages, rows, 1)
     table = read_table("bench.csv", data)
-    written = [Household, Person, Event, Residence, MaritalSpell, MethodSpell]
+    from auditlog.models import LogEntry
+
+    written = [Household, Person, Event, Residence, MaritalSpell, MethodSpell, LogEntry]
     before = sum(m.objects.count() for m in written)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     result = import_persons(province, table, user=officer, accept=True)
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     assert not result.errors, result.errors[:3]
     db_rows = sum(m.objects.count() for m in written) - before
     figures = {
@@ -110,11 +112,18 @@ def run(rows: int, requests: int, concurrency: int, print_=print) -> dict:
         "import_seconds": round(seconds, 2),
         "import_rows_per_s": round(rows / seconds),
         "import_db_rows_per_s": round(db_rows / seconds),
+        "import_cpu_seconds": round(cpu, 2),
+        "load_average": os.getloadavg()[0],
     }
     print_(
         f"bulk import: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s "
-        f"(≈{db_rows / seconds:,.0f} database rows/s: persons, events, spells, households)"
+        f"(≈{db_rows / seconds:,.0f} database rows/s: persons, events, spells, households, "
+        f"audit entries); this process's CPU {cpu:.2f} s = {rows / cpu:,.0f} rows per CPU "
+        f"second; load average {os.getloadavg()[0]:.1f} (other work on the machine slows the "
+        "wall time)"
     )
+    if not requests:
+        return figures
     _, token = AccessToken.issue(officer, "bench")
     # Half the requests record an elderly health check (no state changes), half a new
     # contraceptive user (the person's spells are rebuilt): the slip's two kinds of cost.
@@ -126,19 +135,29 @@ def run(rows: int, requests: int, concurrency: int, print_=print) -> dict:
     targets = [("elderly_check", "", *t) for t in elderly.values_list(*fields)[:requests]]
     targets += [("method_start", "5", *t) for t in women.values_list(*fields)[:requests]]
     random.Random(2).shuffle(targets)
-    figures.update(_load(targets, token, requests, concurrency, print_))
+    figures.update(_load(targets, token, requests, concurrency, print_, workers))
     figures["events_recorded"] = Event.objects.filter(
         kind__in=["elderly_check", "method_start"]
     ).count()
     return figures
 
 
-def _load(targets, token, requests, concurrency, print_) -> dict:
+def _load(targets, token, requests, concurrency, print_, workers=1) -> dict:
     port = _free_port()
     log_path = Path(tempfile.mkdtemp(prefix="danso-bench-")) / "server.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed when the server stops
     server = subprocess.Popen(
-        [sys.executable, "-m", "danso.cli", "serve", "--port", str(port), "--no-worker"],
+        [
+            sys.executable,
+            "-m",
+            "danso.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--no-worker",
+            "--workers",
+            str(workers),
+        ],  # fmt: skip
         env={**os.environ, "DANSO_LOG_LEVEL": "ERROR"},
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -192,6 +211,7 @@ def _load(targets, token, requests, concurrency, print_) -> dict:
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
     print_(
         f"API event submissions: {requests:,} requests, {concurrency} clients, "
+        f"{'waitress' if workers == 1 else f'gunicorn × {workers}'}, "
         f"{requests / seconds:,.0f} req/s, p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
         f"{len(failures)} failed"
         + (

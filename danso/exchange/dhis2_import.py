@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from auditlog.context import auditlog_value, set_actor
+from auditlog.context import auditlog_value, disable_auditlog, set_actor
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danso.accounts.scope import path_in_scope
+from danso.audit.bulk import BulkAudit
 from danso.orgunits.models import OrgUnit
 from danso.programmes.models import (
     Category,
@@ -38,6 +39,7 @@ from danso.programmes.models import (
     DataSetElement,
     DataValue,
 )
+from danso.register.bulk import BulkTable
 from danso.statistics.models import Submission
 from danso.statistics.periods import Period, PeriodError
 
@@ -375,6 +377,9 @@ def import_data_values(data: bytes, fmt: str, user, *, dry_run: bool = False,
 
 
 def _write(placed: list[Placed], summary, user, source, dry_run, report) -> None:
+    """Set-based: the stored values are read in one query, new ones written by COPY
+    (PostgreSQL) or executemany (SQLite), changed ones in one bulk update, deleted ones in one
+    delete; every change has its audit entry, written in bulk with them (audit.bulk)."""
     stored = {
         (v.data_element_id, v.option_combo_id, v.org_unit_id, v.period): v
         for v in DataValue.objects.filter(
@@ -383,10 +388,65 @@ def _write(placed: list[Placed], summary, user, source, dry_run, report) -> None
             period__in={p.period.id for p in placed},
         )
     }
-    with _audited_as(user), transaction.atomic():
-        for done, p in enumerate(placed, start=1):
-            _write_one(p, stored.get(p.key), summary, user, source, dry_run)
+    new, changed, gone = [], [], []
+    for done, p in enumerate(placed, start=1):
+        current, r = stored.get(p.key), p.record
+        if p.number is None:
+            if current is None:
+                summary.ignored += 1
+            else:
+                summary.deleted += 1
+                gone.append(current)
+        elif current is None:
+            summary.imported += 1
+            new.append(p)
+        elif (current.value, current.comment, current.followup) == (p.number, r.comment,
+                                                                    r.followup):  # fmt: skip
+            summary.ignored += 1
+        else:
+            summary.updated += 1
+            changed.append((current, p))
+        if done % PROGRESS_EVERY == 0:
             report(done)
+    if not dry_run:
+        with _audited_as(user), transaction.atomic():
+            _write_bulk(new, changed, gone, user, source)
+    report(len(placed))
+
+
+def _write_bulk(new, changed, gone, user, source) -> None:
+    now = timezone.now()
+    audit = BulkAudit(user)
+    table = BulkTable(DataValue)
+    user_id = user.pk if user else None
+    for p in new:
+        r = p.record
+        row = {"data_element_id": p.element.pk, "option_combo_id": p.option_combo.pk,
+               "org_unit_id": p.unit.pk, "ou_path": p.unit.path, "period": p.period.id,
+               "period_start": p.period.start, "period_end": p.period.end, "value": p.number,
+               "comment": r.comment, "followup": r.followup, "source": source,
+               "stored_by_id": user_id, "created": now, "last_updated": now}  # fmt: skip
+        pk = table.add(**row)
+        text = f"{p.element.pk}.{p.option_combo.pk} {p.unit.pk} {p.period.id}"
+        audit.created(DataValue, pk, text, p.unit.path, row)
+    table.flush()
+    for current, p in changed:
+        r = p.record
+        changes = {name: (old, new) for name, old, new in (
+            ("value", current.value, p.number), ("comment", current.comment, r.comment),
+            ("followup", current.followup, r.followup), ("source", current.source, source),
+            ("stored_by", current.stored_by_id, user_id),
+        ) if old != new}  # fmt: skip
+        current.value, current.comment, current.followup = p.number, r.comment, r.followup
+        current.source, current.stored_by_id, current.last_updated = source, user_id, now
+        audit.updated(DataValue, current.pk, str(current), current.ou_path, changes)
+    fields = ["value", "comment", "followup", "source", "stored_by", "last_updated"]
+    DataValue.objects.bulk_update([c for c, _p in changed], fields, batch_size=2000)
+    for value in gone:
+        audit.deleted(DataValue, value.pk, str(value), value.ou_path)
+    with disable_auditlog():  # logged just above, in bulk
+        DataValue.objects.filter(pk__in=[v.pk for v in gone]).delete()
+    audit.flush()
 
 
 @contextmanager
@@ -402,31 +462,3 @@ def _audited_as(user):
     finally:
         if previous:
             auditlog_value.set(previous)
-
-
-def _write_one(p: Placed, current: DataValue | None, summary, user, source, dry_run) -> None:
-    r = p.record
-    if p.number is None:
-        if current is None:
-            summary.ignored += 1
-        else:
-            summary.deleted += 1
-            if not dry_run:
-                current.delete()
-        return
-    if current is not None:
-        if (current.value, current.comment, current.followup) == (p.number, r.comment,
-                                                                  r.followup):  # fmt: skip
-            summary.ignored += 1
-            return
-        summary.updated += 1
-    else:
-        summary.imported += 1
-        current = DataValue(data_element=p.element, option_combo=p.option_combo, org_unit=p.unit,
-                            ou_path=p.unit.path, period=p.period.id,
-                            period_start=p.period.start, period_end=p.period.end)  # fmt: skip
-    if dry_run:
-        return
-    current.value, current.comment, current.followup = p.number, r.comment, r.followup
-    current.source, current.stored_by = source, user
-    current.save()

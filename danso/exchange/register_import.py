@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import path_q, scope_paths
+from danso.audit.bulk import BulkAudit
 from danso.orgunits.models import Level, OrgUnit
 from danso.register import codes, services
-from danso.register.bulk import BulkTable, add_spells, analyze
+from danso.register.bulk import BulkTable, Encoded, add_spells, analyze, to_json
 from danso.register.models import (
     Event,
     EventKind,
@@ -309,7 +310,7 @@ def import_persons(unit, file_rows, user=None, accept=False, today=None, progres
             p.index, p.field = line, p.field.removeprefix("person.").removeprefix("data.")
         result.errors += errors
         known.add(identity)
-        checked.append((line, village, household, change))
+        checked.append((line, village, household, change, identity[1]))
         if done % 5000 == 0:
             progress(done, 2 * len(rows))
     if result.errors:
@@ -320,27 +321,22 @@ def import_persons(unit, file_rows, user=None, accept=False, today=None, progres
 
 
 def _write_persons(checked, new_households, user, accept, progress, total) -> int:
+    """Set-based: ids are given here, every row goes to COPY (PostgreSQL) or executemany
+    (SQLite) once, with its audit entry; no query per row."""
     tables = {
         m: BulkTable(m)
         for m in (Household, Person, Slip, Event, Residence, MaritalSpell, MethodSpell)
     }
+    audit = BulkAudit(user)
     now = timezone.now()
+    user_id = user.pk if user else None
     for household in new_households.values():
-        household.pk = tables[Household].add(
-            village_id=household.village_id,
-            ou_path=household.ou_path,
-            province_code=household.province_code,
-            number=household.number,
-            address=household.address,
-            kind=codes.FAMILY_HOUSEHOLD,
-            head_name="",
-            search_text=fold(f"{household.number} {household.address}"),
-            created_at=now,
-            created_by_id=user.pk if user else None,
-        )
+        household.pk = tables[Household].new_id()
     slips = {}
     heads = {}
-    for done, (_line, village, household, change) in enumerate(checked, start=1):
+    histories = {}
+    event_label = str(EventKind.REGISTRATION.label)
+    for done, (_line, village, household, change, search_name) in enumerate(checked, start=1):
         period = services.period_of(change.occurred_on)
         if (village.pk, period) not in slips:
             slip = services.slip_for(village, period)
@@ -350,6 +346,7 @@ def _write_persons(checked, new_households, user, accept, progress, total) -> in
                 )
             slips[(village.pk, period)] = slip.pk
         person = change.person_data
+        method = change.data.get("method", "")
         data = {
             "person": {
                 k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in person.items()
@@ -357,22 +354,17 @@ def _write_persons(checked, new_households, user, accept, progress, total) -> in
             **change.data,
         }
         person_id = tables[Person].new_id()
-        event_id = tables[Event].add(
-            village_id=village.pk,
-            ou_path=village.path,
-            province_code=village.province_code,
-            kind=EventKind.REGISTRATION,
-            occurred_on=change.occurred_on,
-            recorded_at=now,
-            recorded_by_id=user.pk if user else None,
-            slip_id=slips[(village.pk, period)],
-            household_id=household.pk,
-            person_id=person_id,
-            is_accepted=accept,
-            sex=person["sex"],
-            method=change.data.get("method", ""),
-            data=data,
-        )
+        event = {
+            "village_id": village.pk, "ou_path": village.path,
+            "province_code": village.province_code, "kind": EventKind.REGISTRATION,
+            "occurred_on": change.occurred_on, "recorded_at": now, "recorded_by_id": user_id,
+            "slip_id": slips[(village.pk, period)], "household_id": household.pk,
+            "person_id": person_id, "is_accepted": accept, "sex": person["sex"],
+            "method": method, "data": Encoded(to_json(data)),  # once for the row and its audit
+        }  # fmt: skip
+        event_id = tables[Event].add(**event)
+        audit.created(Event, event_id, f"{event_label} {change.occurred_on:%d/%m/%Y}",
+                      village.path, event)  # fmt: skip
         tables[Person].add(
             id=person_id,
             village_id=village.pk,
@@ -380,7 +372,7 @@ def _write_persons(checked, new_households, user, accept, progress, total) -> in
             province_code=village.province_code,
             household_id=household.pk,
             full_name=person["full_name"],
-            search_name=fold(person["full_name"]),
+            search_name=search_name,
             sex=person["sex"],
             date_of_birth=person["date_of_birth"],
             relationship=person.get("relationship") or "9",
@@ -397,31 +389,58 @@ def _write_persons(checked, new_households, user, accept, progress, total) -> in
         if person.get("relationship") == codes.HEAD:
             heads[household.pk] = person["full_name"]
         if accept:
-            history = replay(
-                [
-                    Fact(
-                        EventKind.REGISTRATION,
-                        change.occurred_on,
-                        event_id,
-                        data,
-                        household.pk,
-                        change.data.get("method", ""),
-                    )
-                ]
-            )
-            add_spells(tables, person_id, person["sex"], person["date_of_birth"], village, history)
+            # A lone registration's spells depend on these alone (projection.History.apply):
+            # replay once per distinct key, not once per person.
+            key = (change.occurred_on, household.pk, person.get("residence_kind"),
+                   person.get("marital_status"), method)  # fmt: skip
+            if key not in histories:
+                fact = Fact(EventKind.REGISTRATION, change.occurred_on, event_id, data,
+                            household.pk, method)  # fmt: skip
+                histories[key] = replay([fact])
+            add_spells(tables, person_id, person["sex"], person["date_of_birth"], village,
+                       histories[key])  # fmt: skip
         if done % 5000 == 0:
             progress(total + done, 2 * total)
+    for household in new_households.values():
+        household.head_name = heads.pop(household.pk, "")
+        row = {
+            "village_id": household.village_id, "ou_path": household.ou_path,
+            "province_code": household.province_code, "number": household.number,
+            "address": household.address, "kind": codes.FAMILY_HOUSEHOLD,
+            "head_name": household.head_name, "created_at": now, "created_by_id": user_id,
+        }  # fmt: skip
+        tables[Household].add(
+            id=household.pk,
+            search_text=fold(f"{household.number} {household.head_name} {household.address}"),
+            **row,
+        )
+        audit.created(Household, household.pk, str(household), household.ou_path, row)
     for table in tables.values():
         table.flush()
         table.reset_sequence()
+    _name_heads(heads, audit)
+    audit.flush()
     analyze(tables)
     if accept:
         changed(village_id for village_id, _period in slips)
-    for pk, name in heads.items():
-        Household.objects.filter(pk=pk).update(head_name=name)
     progress(2 * total, 2 * total)
     return len(checked)
+
+
+def _name_heads(heads: dict, audit: BulkAudit) -> None:
+    """Existing households whose head is in the file: one UPDATE for all (audited)."""
+    if not heads:
+        return
+    households = list(Household.objects.filter(pk__in=heads))
+    for household in households:
+        old = household.head_name
+        household.head_name = heads[household.pk]
+        household.search_text = fold(
+            f"{household.number} {household.head_name} {household.address}"
+        )
+        audit.updated(Household, household.pk, str(household), household.ou_path,
+                      {"head_name": (old, household.head_name)})  # fmt: skip
+    Household.objects.bulk_update(households, ["head_name", "search_text"], batch_size=2000)
 
 
 def _find_person(ref: str, column: str, village: OrgUnit) -> Person | None:

@@ -231,3 +231,33 @@ def test_a_csv_file_without_header_loses_no_value(world):
     commune = world["a"]["commune"].uid
     data = f"XA_CLUBS_ACTIVE,2025Q3,{commune},,,3\n".encode()
     assert import_data_values(data, "csv", world["a"]["user"]).imported == 1
+
+
+def test_bulk_writes_audit_every_new_changed_and_deleted_value(world):
+    from auditlog.models import LogEntry
+
+    a = world["a"]
+    commune = a["commune"]
+    put("XA_FREE_CONTRACEPTIVES_POOR", "POOR", commune, "2025Q3", "14")
+    put("XA_CLUBS_ACTIVE", "default", commune, "2025Q2", "2")
+    LogEntry.objects.all().delete()
+    gone = DataValue.objects.get(period="2025Q2")
+    data = csv_file(
+        f"XA_FREE_CONTRACEPTIVES_POOR,2025Q3,{commune.uid},POOR,,15,,,sửa,",  # changed
+        f"XA_CLUBS_ACTIVE,2025Q2,{commune.uid},,,,,,,",  # empty: deletes
+        f"XA_CLUBS_ACTIVE,2025Q1,{commune.uid},,,1,,,,",  # new
+    )
+    import_data_values(data, "csv", a["user"])
+    entries = {e.action: e for e in LogEntry.objects.get_for_model(DataValue)}
+    assert set(entries) == {LogEntry.Action.CREATE, LogEntry.Action.UPDATE,
+                            LogEntry.Action.DELETE}  # fmt: skip
+    assert all(e.actor == a["user"] for e in entries.values())
+    assert all(e.additional_data == {"ou_path": commune.path} for e in entries.values())
+    changed = entries[LogEntry.Action.UPDATE]
+    assert changed.changes["value"] == ["14.00", "15"]
+    assert changed.changes["comment"] == ["", "sửa"]
+    assert entries[LogEntry.Action.DELETE].object_id == gone.pk
+    new = DataValue.objects.get(period="2025Q1")
+    assert entries[LogEntry.Action.CREATE].object_id == new.pk
+    assert entries[LogEntry.Action.CREATE].changes["value"] == ["None", "1"]
+    assert new.created is not None and new.stored_by == a["user"]
