@@ -61,3 +61,17 @@ def test_a_quarter_reconciled(browser, server, tmp_path):
     shot(desk, "reconciliation-signed-off")
     context.close()
     assert (ARTIFACTS / "reconciliation-signed-off.png").exists()
+
+
+def test_the_inbox_expects_an_arrival_from_another_province(browser, server):
+    """The confirmation itself is tested through the page in tests/fieldwork/test_demo.py."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    phone = context.new_page()
+    sign_in(phone, server, "xa")
+    phone.goto(f"{server}/chuyen-cu/xa/C24211/")
+    arrival = phone.locator("article.arrival", has_text="H'Lan Êban")
+    assert "Chuyển đi khỏi" in arrival.inner_text()
+    arrival.locator("select[name=village]").select_option(label="Buôn Minh Họa")
+    arrival.locator("input[name=number]").fill("01")
+    shot(phone, "phone-move-inbox")
+    context.close()
