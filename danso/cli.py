@@ -110,9 +110,11 @@ def demo(
         )
     create_province_figures()
     from danso.demo import _demo_commune
-    from danso.fieldwork.demo import create_fieldwork_demo
+    from danso.fieldwork.demo import create_fieldwork_demo, create_move_demo
 
-    create_fieldwork_demo(_demo_commune())  # after the population: only its own households
+    if people:  # with the population, after it: the demo village holds only its own households
+        create_fieldwork_demo(_demo_commune())
+        create_move_demo(_demo_commune())
     if logins:
         table = Table(title="Demo logins (shown once; passwords are stored hashed)")
         for column in ("username", "password", "role", "unit"):

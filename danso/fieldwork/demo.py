@@ -71,3 +71,35 @@ def _accept(village):
     for slip in Slip.objects.filter(village=village, status=Slip.Status.OPEN):
         services.submit(slip, None)
         services.accept(slip, None)
+
+
+def create_move_demo(commune: OrgUnit) -> OrgUnit | None:
+    """A woman of a commune of another province who moved out towards `commune` 20 days ago,
+    with the son she had there: the commune's inbox expects her (once)."""
+    origin = (
+        OrgUnit.objects.filter(level=Level.COMMUNE, valid_to__isnull=True)
+        .exclude(province_code=commune.province_code)
+        .order_by("path")
+        .first()
+    )
+    if OrgUnit.objects.filter(parent=origin, level=Level.VILLAGE, code=CODE).exists():
+        return None
+    today = timezone.localdate()
+    old = list(legacy_communes_for(origin))
+    village = create_village(origin, code=CODE, name="Thôn Minh Họa", unit_type=UnitType.HAMLET,
+                             legacy_commune=old[0].code)  # fmt: skip
+    household = services.create_household(village, number="01")
+    day = today - datetime.timedelta(days=200)
+    (mother,) = _record(village, [Change("registration", day, household, person_data={
+        "full_name": "H'Lan Êban", "sex": codes.FEMALE, "date_of_birth": datetime.date(1995, 6, 1),
+        "relationship": codes.HEAD, "ethnicity": "12"})], today)  # fmt: skip
+    born = today - datetime.timedelta(days=150)
+    _record(village, [Change("birth", born, household, other_person=mother, place="1",
+                             person_data={"full_name": "Y Minh Êban", "sex": codes.MALE,
+                                          "date_of_birth": born})], today)  # fmt: skip
+    _accept(village)
+    left = today - datetime.timedelta(days=20)
+    _record(village, [Change("move_out", left, household, person=mother,
+                             data={"destination": commune.uid})], today)  # fmt: skip
+    _accept(village)
+    return village

@@ -16,7 +16,7 @@ from danso.accounts.scope import (
     home_unit,
     visible_units,
 )
-from danso.orgunits.models import Level
+from danso.orgunits.models import Level, OrgUnit
 from danso.register.models import Event, EventKind, Household
 from danso.register.services import RegisterError
 from danso.statistics.periods import Period
@@ -61,7 +61,7 @@ def move_inbox(request, uid):
         _move_action(request, commune)
         return redirect("move_inbox", uid=commune.uid)
     arrivals = [{"move": m, "matches": moves.matches(m)} for m in moves.expected(commune)]
-    households = Household.objects.filter(village__parent=commune).select_related("village")
+    villages = OrgUnit.objects.filter(parent=commune, level=Level.VILLAGE).order_by("code")
     return render(
         request,
         "fieldwork/moves.html",
@@ -69,7 +69,7 @@ def move_inbox(request, uid):
             "unit": commune,
             "arrivals": arrivals,
             "departures": moves.departures(commune)[:200],
-            "households": households.order_by("village__code", "number")[:1000],
+            "villages": villages,
             "can_review": reviewer,
             "today": timezone.localdate(),
         },
@@ -88,9 +88,14 @@ def _move_action(request, commune):
             )
             moves.join(entry, move, request.user)
         else:
-            household = get_object_or_404(
-                Household.objects.filter(village__parent=commune), pk=request.POST.get("household")
-            )
+            # A village and a household number: a commune holds too many households to list.
+            household = Household.objects.filter(
+                village__parent=commune, village__uid=request.POST.get("village", ""),
+                number=request.POST.get("number", "").strip(),
+            ).first()  # fmt: skip
+            if household is None:
+                messages.error(request, _("No such household in this village."))
+                return
             moves.confirm_arrival(move, household, _day(request.POST.get("arrived_on")),
                                   request.user)  # fmt: skip
     except RegisterError as err:

@@ -61,3 +61,28 @@ def test_a_quarter_reconciled(browser, server, tmp_path):
     shot(desk, "reconciliation-signed-off")
     context.close()
     assert (ARTIFACTS / "reconciliation-signed-off.png").exists()
+
+
+def test_an_arrival_from_another_province_confirmed(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    phone = context.new_page()
+    sign_in(phone, server, "xa")
+    phone.goto(f"{server}/chuyen-cu/xa/C24211/")
+    arrival = phone.locator("article.arrival", has_text="H'Lan Êban")
+    assert "Chuyển đi khỏi" in arrival.inner_text()
+    arrival.locator("select[name=village]").select_option(label="Buôn Minh Họa")
+    arrival.locator("input[name=number]").fill("01")
+    shot(phone, "phone-move-inbox")
+    # Event ids in the thousands: the form must not write them as 7.691.
+    with phone.expect_navigation():
+        arrival.get_by_role("button", name="Xác nhận đã đến").click()
+    assert "giữ một lịch sử" in phone.locator(".flash.success").inner_text()
+    assert "Không có ai sắp chuyển đến." in phone.locator("main").inner_text()
+    # Her record came with her: her son's birth, in the other province, is in her history.
+    phone.goto(f"{server}/so-a0/tim/?q=H'Lan")
+    phone.get_by_role("link", name="H'Lan Êban").first.click()
+    phone.wait_for_load_state("networkidle")
+    history = phone.locator("main").inner_text()
+    assert "Y Minh Êban" in history and "Chuyển đến" in history
+    shot(phone, "phone-moved-person-history")
+    context.close()

@@ -152,6 +152,12 @@ def test_inbox_page_and_api(world, make_user, login, bearer):
     officer = make_user("xa_b", Role.COMMUNE, world["b"])
     page = login(officer).get(f"/chuyen-cu/xa/{world['b'].uid}/")
     assert page.status_code == 200 and "H&#x27;Hen" in page.content.decode()
+    wrong = login(officer).post(f"/chuyen-cu/xa/{world['b'].uid}/", {
+        "action": "arrive", "move_out": _move_out(world).pk, "village": world["village_b"].uid,
+        "number": "99", "arrived_on": "20/08/2025",
+    }, follow=True)  # fmt: skip
+    assert "Không có hộ này trong thôn." in wrong.content.decode()
+    assert moves.expected(world["b"]) == [_move_out(world)]  # nothing recorded
     inbox = bearer(officer).get(f"/api/v1/communes/{world['b'].uid}/expected-arrivals")
     assert inbox.status_code == 200
     (row,) = inbox.json()
