@@ -348,7 +348,9 @@ def jobs() -> None:
 
 @app.command("import")
 def import_file(
-    kind: str = typer.Argument(..., help="households, persons, events, or datavalues (DHIS2)"),
+    kind: str = typer.Argument(
+        ..., help="households, persons, events, datavalues or metadata (DHIS2)"
+    ),
     path: Path = typer.Argument(
         ...,
         exists=True,
@@ -356,12 +358,14 @@ def import_file(
         help="CSV or XLSX file; for datavalues DHIS2 JSON, CSV or ADX",
     ),
     unit: str = typer.Option("", help="register files: the commune or village, e.g. C24211"),
-    user: str = typer.Option(..., help="username the import is recorded as"),
+    user: str = typer.Option("", help="username the import is recorded as"),
     accept: bool = typer.Option(False, help="accept the changes at once (officers)"),
     file_format: str = typer.Option(
         "", "--format", help="datavalues: json, csv or adx (default: by name)"
     ),
-    dry_run: bool = typer.Option(False, "--dry-run", help="datavalues: check, change nothing"),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="datavalues, metadata: check, change nothing"
+    ),
     import_valid: bool = typer.Option(
         False, "--import-valid", help="datavalues: import the valid values, list the rest"
     ),
@@ -371,6 +375,11 @@ def import_file(
     data values from a DHIS2 file (dataValueSets JSON or CSV, ADX), the same way."""
     _setup_django()
     _migrate()
+    if kind == "metadata":
+        _import_metadata(path, user, dry_run)
+        return
+    if not user:
+        raise typer.BadParameter("the username the import is recorded as", param_hint="--user")
     if kind == "datavalues":
         options = {"dry_run": dry_run, "import_valid": import_valid, "id_scheme": id_scheme}
         _import_data_values(path, user, file_format, options)
@@ -402,6 +411,32 @@ def import_file(
     for error in job.errors:
         console.print(f"  row {error['index']}, column {error['field']}: {error['message']}")
     raise typer.Exit(1)
+
+
+def _import_metadata(path: Path, username: str, dry_run: bool) -> None:
+    """Without --user, the server's operator; with it, a national administrator."""
+    from danso.accounts.models import User
+    from danso.accounts.scope import is_national_administrator
+    from danso.exchange.dhis2_metadata_import import import_metadata
+
+    account = User.objects.get(username=username) if username else None
+    if account is not None and not is_national_administrator(account):
+        console.print(f"{username} is not a national administrator")
+        raise typer.Exit(2)
+    report = import_metadata(path.read_bytes(), account, dry_run=dry_run)
+    totals = report.totals()
+    verb = "Would import" if dry_run else "Imported"
+    if report.status == "ERROR":
+        console.print(f"Nothing imported: {len(report.problems)} problems.")
+        for p in report.problems:
+            where = f"{p.type}[{p.index}]" if p.index is not None else p.type or "file"
+            console.print(f"  {where} {p.id} {p.field} {p.code}: {p.message}", markup=False)
+        raise typer.Exit(1)
+    console.print(f"{verb}: created {totals.created:,}, updated {totals.updated:,}, "
+                  f"ignored {totals.ignored:,}.")  # fmt: skip
+    for kind, stats in report.types.items():
+        console.print(f"  {kind}: created {stats.created:,}, updated {stats.updated:,}, "
+                      f"ignored {stats.ignored:,}")  # fmt: skip
 
 
 def _import_data_values(path: Path, username: str, file_format: str, options: dict) -> None:
@@ -437,11 +472,13 @@ def _import_data_values(path: Path, username: str, file_format: str, options: di
 
 @app.command("export")
 def export_command(
-    kind: str = typer.Argument(..., help="datavalues: aggregate data in DHIS2's formats"),
+    kind: str = typer.Argument(
+        ..., help="datavalues (aggregate data) or metadata, in DHIS2's formats"
+    ),
     data_set: list[str] = typer.Option([], "--data-set", help="data set code (repeatable)"),
     data_element: list[str] = typer.Option([], "--data-element", help="element (repeatable)"),
-    period: list[str] = typer.Option(..., "--period", help="DHIS2 period, e.g. 2025Q3"),
-    unit: list[str] = typer.Option(..., "--unit", help="org unit, e.g. C24211 (repeatable)"),
+    period: list[str] = typer.Option([], "--period", help="DHIS2 period, e.g. 2025Q3"),
+    unit: list[str] = typer.Option([], "--unit", help="org unit, e.g. C24211 (repeatable)"),
     children: bool = typer.Option(True, "--children/--no-children", help="with units below"),
     file_format: str = typer.Option("json", "--format", help="json, csv or adx"),
     include_activities: bool = typer.Option(
@@ -457,8 +494,20 @@ def export_command(
     from danso.exchange.dhis2_export import ExportError, ExportRequest, export_data_values
     from danso.exchange.dhis2_formats import FORMATS, write
 
+    if kind == "metadata":
+        import json
+
+        from danso.exchange.dhis2_metadata import export_metadata
+
+        document = export_metadata()
+        output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        console.print(f"Wrote the metadata ({len(document['dataSets'])} data sets, "
+                      f"{len(document['organisationUnits']):,} org units) to {output}")  # fmt: skip
+        return
     if kind != "datavalues":
-        raise typer.BadParameter("datavalues", param_hint="KIND")
+        raise typer.BadParameter("datavalues or metadata", param_hint="KIND")
+    if not period or not unit:
+        raise typer.BadParameter("datavalues need --period and --unit", param_hint="--period")
     if file_format not in FORMATS:
         raise typer.BadParameter("json, csv or adx", param_hint="--format")
     request = ExportRequest(

@@ -13,6 +13,7 @@ from .activities import router as activities_router
 from .auth import docs_sign_in, session_auth, token_auth
 from .dataentry import router as dataentry_router
 from .datavaluesets import router as datavaluesets_router
+from .metadata import router as metadata_router
 from .orgunits import router as orgunits_router
 from .plans import router as plans_router
 from .register import router as register_router
@@ -44,6 +45,7 @@ api.add_router("/", analysis_router)
 api.add_router("/", users_router)
 api.add_router("/", fieldwork_router)
 api.add_router("/", casework_router)
+api.add_router("/", metadata_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])

@@ -15,7 +15,11 @@ class ProgrammesConfig(AppConfig):
         from . import models
 
         for model in (models.DataValue, models.Activity, models.Club, models.ClubMember,
-                      models.Plan, models.Target, models.MinMax):  # fmt: skip
+                      models.Plan, models.Target, models.MinMax,
+                      # Metadata: national, changed by the admin pages and metadata imports.
+                      models.DataElement, models.DataSet, models.ValidationRule,
+                      models.CategoryOption, models.Category, models.CategoryCombo,
+                      models.CategoryOptionCombo):  # fmt: skip
             auditlog.register(model)
         # Data sets go through the same submit / approve / return cycle as the report forms.
         cycle.FORM_FINDERS.append(models.DataSet.find_for_cycle)
