@@ -96,7 +96,10 @@ def install(api) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         code = CODE_FOR_STATUS.get(exc.status_code, "error")
-        return api.create_response(request, body(str(exc), code), status=exc.status_code)
+        detail = str(exc)
+        if detail == "Cannot parse request body":  # django-ninja's own words
+            detail = _("The request body cannot be read (send JSON in UTF-8).")
+        return api.create_response(request, body(detail, code), status=exc.status_code)
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc):
@@ -157,18 +160,20 @@ def document_errors(schema) -> None:
         }
     ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorsOut"}}}}
     descriptions = {
+        "400": "The body cannot be read",
         "401": "Authentication required",
         "403": "Not allowed for the caller's role or unit",
         "404": "Not found, or outside the caller's area",
         "422": "Refused input (ErrorsOut)",
     }
-    for path, operations in schema.get("paths", {}).items():
+    for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            wanted = ["401", "422"]
-            if "{" in path or method != "get":
-                wanted.append("404")
+            # A unit filter, like an id, may name something outside the caller's area: 404.
+            wanted = ["401", "404", "422"]
             if method != "get":
                 wanted.append("403")
+            if "requestBody" in operation:
+                wanted.append("400")  # a body that is not JSON
             for status in wanted:
                 responses.setdefault(status, {"description": descriptions[status], **ref})
