@@ -4,6 +4,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 _PATTERNS = [
     (re.compile(r"^(\d{4})(0[1-9]|1[0-2])$"), "month"),
     (re.compile(r"^(\d{4})Q([1-4])$"), "quarter"),
@@ -35,7 +37,7 @@ class Period:
                 start = datetime.date(year, first_month, 1)
                 return cls(value, kind, start, _add_months(start, MONTHS[kind]) - _DAY)
         raise PeriodError(
-            "A period is YYYYMM (month), YYYYQn (quarter), YYYYSn (half-year) or YYYY (year)."
+            _("A period is YYYYMM (month), YYYYQn (quarter), YYYYSn (half-year) or YYYY (year).")
         )
 
     @property
