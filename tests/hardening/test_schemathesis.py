@@ -28,6 +28,21 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI app sends request_started/finished, whose close_old_connections would close
+    the test's connection (it is in a transaction) after the first request: on PostgreSQL the
+    next one then fails. Django's test client disconnects them the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(params=["province", "commune"])
 def caller(request, two_communes, make_user):
     """A token of a province officer or a commune officer, with a household and a person of
