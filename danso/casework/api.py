@@ -239,7 +239,7 @@ class CaseIn(Schema):
     purpose: str = ""
 
 
-class ServiceIO(Schema):
+class DVServiceIO(Schema):
     service: str
     date: datetime.date
     provider: str
@@ -257,7 +257,7 @@ class CaseOut(Schema):
     form: str
     detected_by: str
     supported: bool
-    services: list[ServiceIO]
+    services: list[DVServiceIO]
     outcome: str
     closed_on: datetime.date | None
 
@@ -298,8 +298,8 @@ def get_case(request, code: str):
     return _get(request, "case", DVCase, code)
 
 
-@router.post("/dv-cases/{code}/services", response={201: ServiceIO, 422: ProblemsOut})
-def add_service(request, code: str, payload: ServiceIO):
+@router.post("/dv-cases/{code}/services", response={201: DVServiceIO, 422: ProblemsOut})
+def add_service(request, code: str, payload: DVServiceIO):
     found = _get(request, "case", DVCase, code)
     _writable(request, found)
     form = forms.ServiceForm(_form_data(payload), user=request.auth, parent=found)

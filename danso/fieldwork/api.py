@@ -182,7 +182,7 @@ def _move_in(event: Event) -> dict:
             "occurred_on": event.occurred_on}  # fmt: skip
 
 
-class LineOut(Schema):
+class ReconciliationLineOut(Schema):
     source: str
     label: str
     other: int | None  # the other sector's figure (None: not imported)
@@ -208,7 +208,7 @@ class MatchOut(Schema):
 class ReconciliationOut(Schema):
     commune: str
     period: str
-    lines: list[LineOut]
+    lines: list[ReconciliationLineOut]
     explanation: str
     signed_off_at: datetime.datetime | None
     signed_off_by: str | None
