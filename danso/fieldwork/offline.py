@@ -155,6 +155,9 @@ def receive(user, village, device: str, item: dict) -> tuple[QueuedChange, bool]
     if not can_record(user, village.path):
         raise OfflineError("forbidden", _("You may not record changes here"), 403)
     payload = _jsonable(item["change"])
+    made_at = item["made_at"]
+    if timezone.is_naive(made_at):  # a phone that sent no offset: the server's zone
+        made_at = timezone.make_aware(made_at)
     row = QueuedChange(
         key=key,
         user=user,
@@ -163,7 +166,7 @@ def receive(user, village, device: str, item: dict) -> tuple[QueuedChange, bool]
         ou_path=village.path,
         payload=payload,
         base_version=item.get("base_version"),
-        made_at=item["made_at"],
+        made_at=made_at,
     )
     try:
         with transaction.atomic():

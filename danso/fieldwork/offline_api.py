@@ -95,7 +95,7 @@ class QueuedOut(Schema):
     resolved_at: datetime.datetime | None
 
 
-class ResolveIn(Schema):
+class ConflictResolveIn(Schema):
     resolution: Literal["apply", "discard"] = Field(
         description="apply: record the queued change now (every check applies); "
         "discard: keep the register's, the queued change stays marked discarded"
@@ -161,11 +161,11 @@ def send_queued(request, village_uid: str, payload: QueuedBatchIn):
 
 
 @router.get("/offline/changes", response=list[QueuedOut])
-def my_queued(request, keys: str = ""):
+def my_queued(request, key_list: str = ""):
     """The caller's queued changes as the server holds them (the phone refreshes what the
-    commune officer decided); `keys`: comma-separated, else the latest 200."""
+    commune officer decided); `key_list`: keys, comma-separated, else the latest 200."""
     rows = QueuedChange.objects.filter(user=request.auth).select_related("village", "resolved_by")
-    wanted = [k for k in keys.split(",") if k][:200]
+    wanted = [k for k in key_list.split(",") if k][:200]
     rows = rows.filter(key__in=wanted) if wanted else rows.order_by("-received_at")[:200]
     return [_out(r) for r in rows]
 
@@ -181,7 +181,7 @@ def conflicts(request, commune: str | None = None):
     "/offline/conflicts/{conflict_id}/resolve",
     response={200: QueuedOut, 403: ErrorsOut, 409: ErrorsOut, 422: ProblemsOut},
 )
-def resolve(request, conflict_id: Id, payload: ResolveIn):
+def resolve(request, conflict_id: Id, payload: ConflictResolveIn):
     """Decide an open conflict: 409 `already_resolved` when decided already; 422 with the
     register's problems when `apply` is refused by a check (the conflict stays open)."""
     row = get_object_or_404(scoped(request.auth, QueuedChange.objects.all()), pk=conflict_id)

@@ -95,7 +95,7 @@ def test_a_birth_recorded_offline_reaches_the_commune(browser, server):
     officer = desk.new_page()
     sign_in(officer, server, "xa")
     officer.goto(f"{server}/phieu/xa/{COMMUNE}/")
-    officer.locator("main table a").first.click()
+    officer.locator("main table").get_by_role("link", name="Thôn 1", exact=True).click()
     officer.wait_for_load_state("networkidle")
     assert "Y Ngoại Tuyến" in officer.locator("main table").inner_text()
     desk.close()

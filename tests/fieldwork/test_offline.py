@@ -235,6 +235,9 @@ def test_resolved_discard_keeps_the_register_and_the_change(world, login):
         .content.decode()
         .split("Đã quyết định")[0]
     )
+    # The phone learns the officer's decision when it next syncs.
+    (mine,) = world["api"].get("/api/v1/offline/changes?key_list=key-b-000002").json()
+    assert (mine["status"], mine["resolved_by"]) == ("discarded", "xa_offline")
     entry = LogEntry.objects.get_for_model(QueuedChange).filter(object_id=row.pk).latest("pk")
     assert entry.actor == world["officer"] and entry.changes_dict["resolution"][1] == "discarded"
 

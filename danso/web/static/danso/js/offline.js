@@ -333,7 +333,7 @@ document.addEventListener("submit", function (e) {
     return items().then(function (list) {
       var open = list.filter(function (i) { return i.status === "conflict"; });
       if (!open.length || !navigator.onLine) return null;
-      var url = root.dataset.apiMine + "?keys=" + encodeURIComponent(open.map(function (i) { return i.key; }).join(","));
+      var url = root.dataset.apiMine + "?key_list=" + encodeURIComponent(open.map(function (i) { return i.key; }).join(","));
       return fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}}).then(function (r) {
         return r.ok ? r.json() : [];
       }).then(function (answers) {
