@@ -65,7 +65,8 @@ class QueuedIn(Schema):
         None,
         ge=0,
         lt=2**63,
-        description="the person's version (a birth: the mother's) the change was made on",
+        description="the person's version (a birth: the mother's) the change was made on; "
+        "omitted: no conflict check (a client that does not track versions)",
     )
     change: ChangeIn
 
