@@ -15,6 +15,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import shot, sign_in
 
@@ -87,7 +88,7 @@ def test_a_birth_recorded_offline_reaches_the_commune(browser, server):
     assert "Đang chờ trên điện thoại" in item.inner_text()
     # A change the register will refuse: he uses no method to stop.
     record(phone, "method_stop", **{"o-person": str(no_method["id"])})
-    assert phone.locator("#queue li[data-status='queued']").count() == 2
+    expect(phone.locator("#queue li[data-status='queued']")).to_have_count(2)
     shot(phone, "phone-offline-queue")
 
     context.set_offline(False)  # the page hears `online` and sends the queue
