@@ -6,6 +6,7 @@ from danso.accounts.models import Role
 from danso.analysis.api import router as analysis_router
 from danso.casework.api import router as casework_router  # noqa: E402,I001
 from danso.fieldwork.api import router as fieldwork_router  # noqa: I001
+from danso.fieldwork.offline_api import router as offline_router  # noqa: I001
 from danso.narratives.api import router as narratives_router  # noqa: E402,I001
 
 from . import errors
@@ -46,6 +47,7 @@ api.add_router("/", users_router)
 api.add_router("/", fieldwork_router)
 api.add_router("/", casework_router)
 api.add_router("/", metadata_router)
+api.add_router("/", offline_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])

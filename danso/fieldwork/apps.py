@@ -13,3 +13,4 @@ class FieldworkConfig(AppConfig):
 
         auditlog.register(models.SectorCount)
         auditlog.register(models.Reconciliation)
+        auditlog.register(models.QueuedChange)

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from danso.fieldwork import offline_views
+
 from . import pickers, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-xuat/", offline_views.LogoutView.as_view(), name="logout"),  # clears the phone
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "doi-mat-khau/xong/",
@@ -176,4 +178,15 @@ urlpatterns += [
     path(
         "thong-nhat-so-lieu/<str:uid>/<str:period>/", fw.reconciliation_page, name="reconciliation"
     ),
+]
+
+urlpatterns += [
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
+    path("ngoai-tuyen/", offline_views.offline_home, name="offline_home"),
+    path("ngoai-tuyen/thon/<str:uid>/", offline_views.offline_village, name="offline_village"),
+    path(
+        "ngoai-tuyen/xung-dot/xa/<str:uid>/", offline_views.conflict_list, name="offline_conflicts"
+    ),
+    path("ngoai-tuyen/xung-dot/<int:pk>/", offline_views.conflict_resolve, name="offline_resolve"),
 ]
