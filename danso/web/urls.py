@@ -177,3 +177,12 @@ urlpatterns += [
         "thong-nhat-so-lieu/<str:uid>/<str:period>/", fw.reconciliation_page, name="reconciliation"
     ),
 ]
+
+from danso.adhoc import views as adhoc_views  # noqa: E402
+
+urlpatterns += [
+    path("yeu-cau-bao-cao/", adhoc_views.request_list, name="adhoc_list"),
+    path("yeu-cau-bao-cao/moi/", adhoc_views.request_create, name="adhoc_create"),
+    path("yeu-cau-bao-cao/<str:code>/", adhoc_views.request_detail, name="adhoc_detail"),
+    path("yeu-cau-bao-cao/<str:code>/excel/", adhoc_views.request_xlsx, name="adhoc_xlsx"),
+]
