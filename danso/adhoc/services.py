@@ -292,6 +292,7 @@ def for_unit(user, unit: OrgUnit, today: datetime.date | None = None) -> list[di
             continue
         rows.append({
             "request": request, **state, "days_left": (request.deadline - today).days,
+            "period": Period.parse(request.period),
             "url": request.data_set.entry_url(unit.uid, request.period),
         })  # fmt: skip
     return rows
