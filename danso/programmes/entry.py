@@ -305,5 +305,8 @@ def completeness(data_set: DataSet, units, period: Period) -> list[dict]:
 
 
 def today_period(data_set: DataSet, day: datetime.date | None = None) -> Period:
-    """The latest period of the data set's type that has ended (what is usually entered)."""
+    """The latest period of the data set's type that has ended (what is usually entered);
+    an ad hoc data request's own period (danso.adhoc)."""
+    if (request := getattr(data_set, "adhoc_request", None)) is not None:
+        return Period.parse(request.period)
     return Period.containing(data_set.period_type, day or timezone.localdate()).previous()

@@ -190,3 +190,12 @@ urlpatterns += [
     ),
     path("ngoai-tuyen/xung-dot/<int:pk>/", offline_views.conflict_resolve, name="offline_resolve"),
 ]
+
+from danso.adhoc import views as adhoc_views  # noqa: E402
+
+urlpatterns += [
+    path("yeu-cau-bao-cao/", adhoc_views.request_list, name="adhoc_list"),
+    path("yeu-cau-bao-cao/moi/", adhoc_views.request_create, name="adhoc_create"),
+    path("yeu-cau-bao-cao/<str:code>/", adhoc_views.request_detail, name="adhoc_detail"),
+    path("yeu-cau-bao-cao/<str:code>/excel/", adhoc_views.request_xlsx, name="adhoc_xlsx"),
+]
