@@ -18,12 +18,14 @@ the officers of that area, as it is seen: the province officer of P66 enters LP6
 """
 
 import datetime
+from collections import defaultdict
 
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import path_in_scope, visible_units
-from danso.orgunits.models import Level, OrgUnit
+from danso.orgunits.models import Level, OrgUnit, UnitSuccession
 
 CLOSED = "unit_closed_for_period"
 NOT_YET = "unit_not_yet_in_force"
@@ -81,3 +83,201 @@ def check_year(unit: OrgUnit, year: int) -> None:
         raise MapError(NOT_YET, _(
             "%(unit)s exists from %(since)s: plans for %(year)s are set for the old units."
         ) % {"unit": unit.name, "since": _day(unit.valid_from), "year": year})  # fmt: skip
+
+
+# Re-aggregation between the maps -----------------------------------------------------------
+#
+# A figure kept on a unit of one map (a value entered for LC24118 in 2024, an activity organised
+# by a new commune) is counted in a unit of the other map by the share of it that lies there:
+# - exact (share 1 or 0) where the crosswalk says the unit went whole into the other (a province
+#   into its new province, an old commune wholly inside one new commune) or came whole from it,
+#   and for villages, which carry both their communes;
+# - otherwise apportioned by the register's residents of the unit's villages on the period's last
+#   day (statistics.store): the residents of those villages lying in the other unit ÷ all its
+#   villages' residents, and labelled an estimate with this method;
+# - where the villages have no residents registered, by the number of communes the crosswalk
+#   links (an old district whose 12 communes went to 3 new communes, 4 of them to this one: 4/12),
+#   also labelled.
+# Organisations belong to their parent's place; a unit of the same map not containing the figure
+# counts none of it.
+
+EXACT, POPULATION, COMMUNES = "exact", "population", "communes"
+ADMIN_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
+
+
+def method_label(method: str, day: datetime.date) -> str:
+    if method == POPULATION:
+        return _(
+            "Estimate: figures of the other map apportioned by the residents of the villages "
+            "on %(day)s (population share)"
+        ) % {"day": _day(day)}
+    if method == COMMUNES:
+        return _(
+            "Estimate: figures of the other map apportioned by the number of communes of the "
+            "reorganisation (no residents registered)"
+        )
+    return ""
+
+
+def _inside(path: str, container: str) -> bool:
+    return path.startswith(container)
+
+
+def _related(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a)
+
+
+class Remapper:
+    """Shares of figures kept under one map's paths in units of the other, for one day."""
+
+    def __init__(self, day: datetime.date):
+        self.day = day
+        self._units: dict[str, OrgUnit | None] = {}
+        self._links: dict[int, list[str]] = {}
+        self._villages: dict[int, list[tuple[str, str, int]]] = {}
+
+    def load(self, paths) -> None:
+        uids = {p.strip("/").split("/")[-1] for p in paths} - set(self._units)
+        found = OrgUnit.objects.filter(uid__in=uids).select_related("parent", "legacy_commune")
+        for unit in found:
+            self._units[unit.uid] = unit
+        for uid in uids:
+            self._units.setdefault(uid, None)
+
+    def unit_at(self, path: str) -> OrgUnit | None:
+        uid = path.strip("/").split("/")[-1]
+        if uid not in self._units:
+            self.load([path])
+        return self._units[uid]
+
+    def share(self, path: str, target: OrgUnit) -> tuple[float, str]:
+        """(fraction, method) of what is kept at `path` that lies in `target`."""
+        if _inside(path, target.path):
+            return 1.0, EXACT
+        source = self.unit_at(path)
+        if source is None:
+            return 0.0, EXACT
+        if source.level == Level.VILLAGE:
+            legacy = source.legacy_commune.path if source.legacy_commune_id else ""
+            inside = target.is_legacy and legacy and _inside(legacy, target.path)
+            return (1.0 if inside else 0.0), EXACT
+        if source.level == Level.ORGANISATION:
+            parent = source.parent
+            if parent is None or parent.level not in ADMIN_LEVELS:
+                return 0.0, EXACT
+            source = parent
+        if source.level not in ADMIN_LEVELS or source.is_legacy == target.is_legacy:
+            return 0.0, EXACT
+        if target.level not in ADMIN_LEVELS:
+            return 0.0, EXACT
+        links = self._links_of(source)
+        if links and all(_inside(p, target.path) for p in links):
+            return 1.0, EXACT
+        if not any(_related(p, target.path) for p in links):
+            return 0.0, EXACT
+        villages = self._villages_of(source)
+        total = sum(n for _c, _l, n in villages)
+        if total:
+            side = 1 if target.is_legacy else 0
+            here = sum(v[2] for v in villages if _inside(v[side], target.path))
+            if here in (0, total):
+                return (1.0 if here else 0.0), EXACT
+            return here / total, POPULATION
+        communes = self._commune_links(source)
+        if not communes:
+            return 0.0, EXACT
+        here = sum(1 for p in communes if _inside(p, target.path))
+        return here / len(communes), COMMUNES
+
+    def _links_of(self, unit: OrgUnit) -> list[str]:
+        """The other map's units the crosswalk links to the unit, at its own level (an old
+        district: the new communes its communes went to)."""
+        if unit.pk not in self._links:
+            if unit.is_legacy:
+                links = UnitSuccession.objects.filter(old=unit).values_list("new__path", flat=True)
+            else:
+                links = UnitSuccession.objects.filter(new=unit, old__level=unit.level).values_list(
+                    "old__path", flat=True
+                )
+            self._links[unit.pk] = list(links)
+        return self._links[unit.pk]
+
+    def _commune_links(self, unit: OrgUnit) -> list[str]:
+        """Commune-to-commune links under the unit, as paths of the other map's communes."""
+        links = UnitSuccession.objects.filter(old__level=Level.COMMUNE, new__level=Level.COMMUNE)
+        if unit.is_legacy:
+            return list(links.filter(old__path__startswith=unit.path)
+                        .values_list("new__path", flat=True))  # fmt: skip
+        return list(links.filter(new__path__startswith=unit.path)
+                    .values_list("old__path", flat=True))  # fmt: skip
+
+    def _villages_of(self, unit: OrgUnit) -> list[tuple[str, str, int]]:
+        """(current path, old commune's path, residents on the day) of the unit's villages."""
+        if unit.pk not in self._villages:
+            from danso.statistics import store
+
+            where = ({"legacy_commune__path__startswith": unit.path} if unit.is_legacy
+                     else {"path__startswith": unit.path})  # fmt: skip
+            villages = OrgUnit.objects.filter(level=Level.VILLAGE, **where)
+            rows = list(villages.values_list("pk", "path", "legacy_commune__path"))
+            ids = [pk for pk, _p, _l in rows]
+            counted = store.counts(villages, ids, [("residents", self.day)]) if ids else {}
+            residents = counted.get(("residents", self.day), {})
+            self._villages[unit.pk] = [
+                (path, legacy or "", int(residents.get(pk, {}).get("residents", 0)))
+                for pk, path, legacy in rows
+            ]
+        return self._villages[unit.pk]
+
+
+def other_map_roots(units) -> list[str]:
+    """Where figures of the other map may lie for these units: the new provinces an old unit's
+    province went into, the old provinces a new unit's province came from."""
+    provinces = set()
+    for unit in units:
+        parts = unit.path.strip("/").split("/")
+        if len(parts) > 1:
+            provinces.add(parts[1])
+    roots = set()
+    for link in UnitSuccession.objects.filter(
+        Q(old__uid__in=provinces) | Q(new__uid__in=provinces), old__level=Level.PROVINCE
+    ).values_list("old__uid", "old__path", "new__uid", "new__path"):
+        old_uid, old_path, new_uid, new_path = link
+        if old_uid in provinces:
+            roots.add(new_path)
+        if new_uid in provinces:
+            roots.add(old_path)
+    return sorted(roots)
+
+
+def by_row(by_path: dict, items, day: datetime.date) -> tuple[dict, dict]:
+    """Values keyed by path added up into each row (UnitItem: key, units), a path counted once
+    per row, and shares of the other map's paths: ({row key: {value key: Decimal}}, {row key:
+    method} for the rows that hold an estimate)."""
+    from decimal import Decimal
+
+    remapper = Remapper(day)
+    remapper.load(by_path)
+    out, methods = {}, {}
+    for item in items:
+        merged = defaultdict(Decimal)
+        worst = EXACT
+        for path, values in by_path.items():
+            fraction, method = 0.0, EXACT
+            for unit in item.units:
+                part, how = remapper.share(path, unit)
+                if part:
+                    fraction += part
+                    if how != EXACT:
+                        method = how
+            fraction = min(fraction, 1.0)
+            if not fraction:
+                continue
+            if method != EXACT:
+                worst = method if worst == EXACT or method == COMMUNES else worst
+            for key, value in values.items():
+                merged[key] += value if fraction == 1.0 else value * Decimal(str(fraction))
+        out[item.key] = merged
+        if worst != EXACT:
+            methods[item.key] = worst
+    return out, methods
