@@ -8,7 +8,8 @@
   (its current commune's path, or its old commune's), and once to a row of several units.
 - Data elements and aggregate indicators: programmes.aggregate.values_by_path (entered values
   whose period lies inside, plus what activities feed), added up by path.
-- Activity measures: the organiser's activities started inside the period.
+- Activity measures: the organiser's activities started inside the period; ACTIVITIES_AT the
+  activities that reached a place of the unit, whoever organised them (programmes.maps).
 - Targets: the current revision in each unit's plan for the period's year; progress: the
   figure from 1 January to the period's end ÷ the target.
 Nothing is precomputed beyond the stores, so an answer reflects every accepted change.
@@ -283,10 +284,17 @@ def _activities(figures: list[Figure], periods, units) -> dict[Key, Cell]:
             for path, service, n in served:
                 by_path[path][("CLIENTS", service)] += n
         rows, estimated = maps.by_row(by_path, units, p.span.end)
+        if any(f.code == "ACTIVITIES_AT" for f in figures):
+            for key, counts in maps.activities_at(units, p.span.start, p.span.end, tops).items():
+                for kind, n in counts.items():
+                    rows[key][("ACTIVITIES_AT", kind)] += n
         for f in figures:
             for item in units:
                 total = sum(v for (measure, what), v in rows[item.key].items()
                             if measure == f.code and f.detail in ("", what))  # fmt: skip
+                if f.code == "ACTIVITIES_AT":  # counted whole, by place: never apportioned
+                    cells[(f.key, p.key, item.key)] = Cell(_number(total))
+                    continue
                 cells[(f.key, p.key, item.key)] = Cell(
                     _number(_rounded(total, estimated, item.key)),
                     estimate=_estimate(estimated, item.key, p.span.end),

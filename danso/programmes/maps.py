@@ -281,3 +281,77 @@ def by_row(by_path: dict, items, day: datetime.date) -> tuple[dict, dict]:
         if worst != EXACT:
             methods[item.key] = worst
     return out, methods
+
+
+# Activities by the places they reached ---------------------------------------------------------
+
+
+def places_in(paths: list[str]):
+    """Units an activity may name as places that lie in the area of `paths`: units under them,
+    villages whose old commune is under them (an old unit's area), and old units whose every
+    successor lies inside (an old commune wholly inside the user's commune)."""
+    from django.db.models import Exists, OuterRef
+
+    from danso.accounts.scope import path_q
+
+    if not paths:
+        return OrgUnit.objects.none()
+    links = UnitSuccession.objects.filter(old=OuterRef("pk"))
+    inside = links.filter(path_q(paths, "new__path"))
+    outside = links.exclude(path_q(paths, "new__path"))
+    return OrgUnit.objects.filter(
+        path_q(paths) | path_q(paths, "legacy_commune__path") | (Exists(inside) & ~Exists(outside))
+    )
+
+
+def reached_in(paths: list[str], activities=None):
+    """Activities with a place in the area, whoever organised them (a province mobile trip or
+    a partner's session in the commune's villages): "hoạt động trên địa bàn"."""
+    from .models import Activity
+
+    activities = Activity.objects.all() if activities is None else activities
+    through = Activity.places.through.objects.filter(orgunit__in=places_in(paths))
+    return activities.filter(pk__in=through.values("activity_id"))
+
+
+def visible_activities(user, activities):
+    """Activities organised in the user's area or reaching it (read only for the latter)."""
+    from danso.accounts.scope import path_q, scope_paths
+
+    paths = scope_paths(user)
+    if not paths:
+        return activities.none()
+    reached = reached_in(paths).values("pk")
+    return activities.filter(path_q(paths, "ou_path") | Q(pk__in=reached))
+
+
+def activities_at(items, start: datetime.date, end: datetime.date, roots: list[str]) -> dict:
+    """{row key: {kind: number of activities}}: activities begun in the span that reached a
+    place lying wholly in the row's units, in either map (a village for its old commune too,
+    an old commune for the new one it went into whole); each activity once per row."""
+    from .models import Activity
+
+    through = Activity.places.through.objects.filter(
+        activity__start_date__range=(start, end)
+    ).filter(_any_root(roots))
+    rows = list(through.values_list("activity_id", "activity__kind", "orgunit__path"))
+    remapper = Remapper(end)
+    remapper.load({path for _a, _k, path in rows})
+    out = {}
+    for item in items:
+        seen, counts = set(), defaultdict(int)
+        for activity, kind, path in rows:
+            if activity in seen:
+                continue
+            if any(remapper.share(path, unit)[0] == 1.0 for unit in item.units):
+                seen.add(activity)
+                counts[kind] += 1
+        out[item.key] = counts
+    return out
+
+
+def _any_root(roots: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(orgunit__path__startswith=root)
+    return q

@@ -117,8 +117,8 @@ def test_previous_year_through_the_api(register, officer, bearer):
 def test_the_format_as_a_suffix_as_in_dhis2(register, officer, bearer):
     client = bearer(officer)
     params = {"dx": "births", "pe": "2025Q3", "ou": A}
-    assert client.get(f"{URL}.json", params).json()["rows"] == [["births", "2025Q3", A, 1,
-                                                                  None, None, None, None]]  # fmt: skip
+    rows = client.get(f"{URL}.json", params).json()["rows"]
+    assert rows == [["births", "2025Q3", A, 1, None, None, None, None]]
     got = client.get(f"{URL}.csv", params)
     assert got["Content-Type"].startswith("text/csv"), got.content
     xlsx = client.get(f"{URL}.xlsx", {**params, "rows": "ou", "columns": "pe;dx"})
