@@ -102,6 +102,7 @@ def check_year(unit: OrgUnit, year: int) -> None:
 # counts none of it.
 
 EXACT, POPULATION, COMMUNES = "exact", "population", "communes"
+LEGACY_DAY = datetime.date(2025, 6, 30)  # the old map's last day
 ADMIN_LEVELS = (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE)
 
 
