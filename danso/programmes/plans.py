@@ -210,8 +210,13 @@ def add_up_warning(target: Target, shares: list[Target]) -> dict | None:
 # Writing ----------------------------------------------------------------------------------
 
 
+def may_set(user, unit: OrgUnit) -> bool:
+    """accounts.scope.can_set_plan, and old units wholly inside the officer's area."""
+    return can_set_plan(user, unit) or _plans_old_unit(user, unit)
+
+
 def _require(user, unit: OrgUnit) -> None:
-    if not (can_set_plan(user, unit) or _plans_old_unit(user, unit)):
+    if not may_set(user, unit):
         raise PlanError(FORBIDDEN, _("You may not set the plan of %(unit)s.") % {"unit": unit})
 
 

@@ -58,7 +58,7 @@ def plan_home(request):
 def plan_page(request, uid, year):
     """The plan and, for those who may set it, the form to add a target (POST)."""
     unit = get_visible_unit_or_404(request.user, uid)
-    can_edit = can_set_plan(request.user, unit)
+    can_edit = plans.may_set(request.user, unit)
     form = TargetForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not can_edit:

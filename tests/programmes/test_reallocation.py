@@ -102,3 +102,38 @@ def test_api(old_plans, bearer, make_user):
     commune = bearer(make_user("xa", Role.COMMUNE, OrgUnit.objects.get(uid="C24544")))
     assert commune.get(URL, {"metric": "ACT_COMM_SESSIONS"}).status_code == 404
     assert api.get(URL, {"metric": "cpr"}).json()["code"] == "unknown_metric"
+
+
+def test_progress_in_2025_counts_the_old_map_half_year(old_plans, login):
+    """Ea Ktur's 2025 target of 50 (clubs' figure XA_CLUBS_ACTIVE, added up over the year);
+    entered on the old map for 2025Q1: Ea BHốk 8 and Ea Tiêu 4; Ea Ktur 6 for 2025Q3. On
+    30/09/2025: 8 × 3 ÷ 4 + 4 + 6 = 16, 32,0 % of 50, labelled as an estimate."""
+    import datetime
+    from decimal import Decimal
+
+    from danso.programmes import progress
+    from danso.programmes.models import CategoryOptionCombo, DataElement, DataValue
+
+    ea_ktur = OrgUnit.objects.get(uid="C24544")
+    reallocation.save(old_plans, OrgUnit.objects.get(uid="P66"), "ACT_COMM_SESSIONS",
+                      [plans.Share(ea_ktur, Decimal(50))])  # fmt: skip
+    element = DataElement.objects.get(code="XA_CLUBS_ACTIVE")
+    plans.set_target(old_plans, ea_ktur, 2025, "XA_CLUBS_ACTIVE", 50)
+    D = datetime.date
+    for uid, period, start, end, n in (
+        ("LC24550", "2025Q1", D(2025, 1, 1), D(2025, 3, 31), 8),
+        ("LC24547", "2025Q1", D(2025, 1, 1), D(2025, 3, 31), 4),
+        ("C24544", "2025Q3", D(2025, 7, 1), D(2025, 9, 30), 6),
+    ):
+        unit = OrgUnit.objects.get(uid=uid)
+        DataValue.objects.create(
+            data_element=element, option_combo=CategoryOptionCombo.objects.get(code="default"),
+            org_unit=unit, ou_path=unit.path, period=period, period_start=start, period_end=end,
+            value=Decimal(n),
+        )  # fmt: skip
+    found = progress.progress(ea_ktur, 2025, D(2025, 9, 30), old_plans)
+    row = next(r for r in found[0].rows if r.metric.code == "XA_CLUBS_ACTIVE")
+    assert (row.actual, round(row.percent, 1)) == (16.0, 32.0)
+    assert row.estimate.startswith("Ước tính")
+    page = login(old_plans).get("/tien-do/", {"dv": "C24544", "ngay": "30/09/2025"})
+    assert "≈" in page.content.decode()
