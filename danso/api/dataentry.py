@@ -109,7 +109,7 @@ def _context(request, data_set: str, ou: str, pe: str):
         raise HttpError(404, _("Not found"))
     try:
         period = Period.parse(pe)
-        entry.check_period(found, period)
+        entry.check_period(found, period, unit)
     except PeriodError as err:
         raise HttpError(400, str(err)) from None
     except entry.EntryError as err:

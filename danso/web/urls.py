@@ -88,6 +88,11 @@ urlpatterns += [
     path("chi-tieu/<int:pk>/dieu-chinh/", plan_views.target_revise, name="target_revise"),
     path("chi-tieu/<int:pk>/phan-bo/", plan_views.target_allocate, name="target_allocate"),
     path("tien-do/", plan_views.progress_page, name="progress"),
+    path(
+        "ke-hoach/<str:uid>/2025/phan-bo-lai/",
+        plan_views.reallocation_page,
+        name="plan_reallocation",
+    ),
 ]
 
 from . import activity_views as av  # noqa: E402
