@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "danso.analysis",
     "danso.fieldwork",
     "danso.casework",
+    "danso.adhoc",
     "danso.api",
     "danso.web",
 ]

@@ -10,3 +10,5 @@ urlpatterns = [
     path("hoi-phu-nu/", include("danso.casework.urls")),
     path("", include("danso.web.urls")),
 ]
+
+handler403 = "danso.web.nav.permission_denied"  # 403.html: what was missing, where to go

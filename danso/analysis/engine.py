@@ -8,7 +8,8 @@
   (its current commune's path, or its old commune's), and once to a row of several units.
 - Data elements and aggregate indicators: programmes.aggregate.values_by_path (entered values
   whose period lies inside, plus what activities feed), added up by path.
-- Activity measures: the organiser's activities started inside the period.
+- Activity measures: the organiser's activities started inside the period; ACTIVITIES_AT the
+  activities that reached a place of the unit, whoever organised them (programmes.maps).
 - Targets: the current revision in each unit's plan for the period's year; progress: the
   figure from 1 January to the period's end ÷ the target.
 Nothing is precomputed beyond the stores, so an answer reflects every accepted change.
@@ -24,7 +25,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from danso.orgunits.models import Level, OrgUnit
-from danso.programmes import aggregate, indicators
+from danso.programmes import aggregate, indicators, maps
 from danso.programmes.metrics import AT_LEAST, RATE
 from danso.programmes.models import (
     Activity,
@@ -54,6 +55,7 @@ class Cell:
     numerator: float | None = None
     denominator: float | None = None
     caution: str | None = None
+    estimate: str | None = None  # how figures of the other map were apportioned (maps.py)
 
 
 @dataclass(frozen=True)
@@ -182,37 +184,44 @@ def _register_cell(counted: Figures, key: str, figure: Figure) -> Cell:
 # Aggregate data ----------------------------------------------------------------------------
 
 
-def _by_row(by_path: dict, units: list[UnitItem]) -> dict[str, dict]:
-    """Values keyed by path added up into each row (a path once per row)."""
-    out = {}
-    for item in units:
-        paths = [u.path for u in item.units]
-        merged = defaultdict(Decimal)
-        for path, values in by_path.items():
-            if any(path.startswith(p) for p in paths):
-                for key, value in values.items():
-                    merged[key] += value
-        out[item.key] = merged
-    return out
-
-
 def _aggregate(figures: list[Figure], periods, units) -> dict[Key, Cell]:
     codes = {f.code for f in figures if f.kind == kinds.ELEMENT}
     for f in figures:
         if f.kind == kinds.INDICATOR:
             codes |= AGGREGATE_BY_CODE[f.code].element_codes
     elements = list(DataElement.objects.filter(code__in=codes).select_related("category_combo"))
-    tops = _roots(units)
+    tops = _roots(units) + _other_map_roots(units)
     cells = {}
     for p in periods:
         by_path = {}
         for top in tops:
             by_path.update(aggregate.values_by_path(elements, top, p.span.start, p.span.end))
-        rows = _by_row(by_path, units)
+        rows, estimated = maps.by_row(by_path, units, p.span.end)
         for f in figures:
             for item in units:
-                cells[(f.key, p.key, item.key)] = _aggregate_cell(rows[item.key], f)
+                cell = _aggregate_cell(rows[item.key], f)
+                if f.kind == kinds.ELEMENT and cell.value is not None and item.key in estimated:
+                    cell.value = _number(round(Decimal(str(cell.value)), 1))
+                cell.estimate = _estimate(estimated, item.key, p.span.end)
+                cells[(f.key, p.key, item.key)] = cell
     return cells
+
+
+def _other_map_roots(units: list[UnitItem]) -> list[str]:
+    """The other map's provinces, whose figures are re-aggregated into these rows (maps.py)."""
+    tops = _cover([u.path for item in units for u in item.units])
+    return [r for r in maps.other_map_roots([u for item in units for u in item.units])
+            if not any(r.startswith(t) for t in tops)]  # fmt: skip
+
+
+def _rounded(total, estimated: dict, key: str):
+    """An apportioned count to one decimal (an estimate is not exact to the person)."""
+    return round(total, 1) if key in estimated and total is not None else total
+
+
+def _estimate(estimated: dict, key: str, day) -> str | None:
+    method = estimated.get(key)
+    return maps.method_label(method, day) if method else None
 
 
 def _aggregate_cell(values: dict, figure: Figure) -> Cell:
@@ -250,7 +259,7 @@ def small_number_caution(count, base: str, minimum: int) -> str:
 
 
 def _activities(figures: list[Figure], periods, units) -> dict[Key, Cell]:
-    tops = _roots(units)
+    tops = _roots(units) + _other_map_roots(units)
     cells = {}
     for p in periods:
         by_path: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
@@ -274,12 +283,22 @@ def _activities(figures: list[Figure], periods, units) -> dict[Key, Cell]:
             )
             for path, service, n in served:
                 by_path[path][("CLIENTS", service)] += n
-        rows = _by_row(by_path, units)
+        rows, estimated = maps.by_row(by_path, units, p.span.end)
+        if any(f.code == "ACTIVITIES_AT" for f in figures):
+            for key, counts in maps.activities_at(units, p.span.start, p.span.end, tops).items():
+                for kind, n in counts.items():
+                    rows[key][("ACTIVITIES_AT", kind)] += n
         for f in figures:
             for item in units:
                 total = sum(v for (measure, what), v in rows[item.key].items()
                             if measure == f.code and f.detail in ("", what))  # fmt: skip
-                cells[(f.key, p.key, item.key)] = Cell(_number(total))
+                if f.code == "ACTIVITIES_AT":  # counted whole, by place: never apportioned
+                    cells[(f.key, p.key, item.key)] = Cell(_number(total))
+                    continue
+                cells[(f.key, p.key, item.key)] = Cell(
+                    _number(_rounded(total, estimated, item.key)),
+                    estimate=_estimate(estimated, item.key, p.span.end),
+                )
     return cells
 
 

@@ -34,7 +34,9 @@ REGISTER, ELEMENT, INDICATOR, ACTIVITY, TARGET, PROGRESS = (
 )  # fmt: skip
 AGGREGATE_BY_CODE = {i.code: i for i in AGGREGATE_INDICATORS}
 ACTIVITY_MEASURES = {"ACTIVITIES": "Số hoạt động", "PARTICIPANTS": "Số người tham dự",
-                     "CLIENTS": "Số khách hàng được phục vụ"}  # fmt: skip
+                     "CLIENTS": "Số khách hàng được phục vụ",
+                     # by the places reached, whoever organised them (maps.activities_at)
+                     "ACTIVITIES_AT": "Số hoạt động trên địa bàn (theo nơi đến)"}  # fmt: skip
 # Steps of a computation rather than figures (statistics.compute derives them).
 _INTERNAL = ("residents_start",)
 
@@ -141,7 +143,7 @@ def _activity(item: str, measure: str, detail: str) -> Figure | None:
     if detail not in ("ALL", *choices.values):
         return None
     label = _("all") if detail == "ALL" else str(choices(detail).label)
-    unit = "Hoạt động" if measure == "ACTIVITIES" else "Người"
+    unit = "Hoạt động" if measure in ("ACTIVITIES", "ACTIVITIES_AT") else "Người"
     return Figure(item, f"{ACTIVITY_MEASURES[measure]}: {label}", unit, ACTIVITY, measure,
                   "" if detail == "ALL" else detail)  # fmt: skip
 

@@ -13,7 +13,7 @@ from danso.exchange.tables import csv_bytes
 from .errors import AnalysisError
 from .query import AXES, Result
 
-VALUE_HEADERS = ["value", "numerator", "denominator", "caution"]
+VALUE_HEADERS = ["value", "numerator", "denominator", "caution", "estimate"]
 
 
 def as_json(result: Result) -> dict:
@@ -63,7 +63,8 @@ def flat_rows(result: Result) -> list[list]:
         if cell.value is None and cell.numerator is None and cell.denominator is None:
             continue
         rows.append([keys[d] for d in result.dimensions]
-                    + [cell.value, cell.numerator, cell.denominator, cell.caution])  # fmt: skip
+                    + [cell.value, cell.numerator, cell.denominator, cell.caution,
+                       cell.estimate])  # fmt: skip
     return rows
 
 
@@ -134,6 +135,8 @@ def pivot_csv(result: Result, rows: list[str], columns: list[str]) -> bytes:
 
 def title_lines(result: Result) -> list[str]:
     lines = [f"{_axis_label(axis)}: {result.items(axis)[0][1]}" for axis in result.filters]
+    methods = sorted({c.estimate for c in result.cells.values() if c.estimate})
+    lines += [f"Có số ước tính (≈). {m}" for m in methods]
     as_of = timezone.localtime(result.as_of)
     lines.append(f"Số liệu tính trực tiếp lúc {as_of:%H:%M} ngày {as_of:%d/%m/%Y}")
     return lines
@@ -175,7 +178,7 @@ def pivot_xlsx(result: Result, rows: list[str], columns: list[str], title: str =
     data = book.create_sheet("Dữ liệu")
     names = {axis: dict(result.items(axis)) for axis in AXES}
     data.append([_axis_label(d) for d in result.dimensions]
-                + ["Giá trị", "Tử số", "Mẫu số", "Lưu ý"])  # fmt: skip
+                + ["Giá trị", "Tử số", "Mẫu số", "Lưu ý", "Ước tính"])  # fmt: skip
     for row in flat_rows(result):
         data.append([names[d][k] for d, k in zip(result.dimensions, row, strict=False)]
                     + row[len(result.dimensions):])  # fmt: skip

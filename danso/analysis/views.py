@@ -2,7 +2,7 @@
 pivot table and the chart drawn from GET /api/v1/analytics, and saved analyses ("báo cáo đã
 lưu"), private or shared, pinned to dashboards."""
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from django import forms
 from django.contrib import messages
@@ -85,7 +85,9 @@ def builder(request):
         saved = get_object_or_404(visible_saved(request.user), pk=pk)
     state = state_of(saved) if saved else {}
     if not saved and request.GET.get("ou"):  # e.g. from the groups page: ou=OU_GROUP-DTTS
-        state = {"query": f"ou={request.GET['ou']}"}
+        # … or an ad hoc data request's page: dx, pe and ou
+        given = {k: request.GET[k] for k in ("dx", "pe", "ou") if request.GET.get(k)}
+        state = {"query": urlencode(given, safe=";-")}
     return render(request, "analysis/builder.html", {
         "catalogue": catalogue(request.user), "units": _unit_choices(request.user),
         "levels": LEVELS, "groups": OrgUnitGroup.objects.order_by("name"),

@@ -16,10 +16,10 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from danso.accounts.scope import get_visible_unit_or_404, scoped
+from danso.accounts.scope import get_visible_unit_or_404, scope_paths, scoped
 from danso.concurrency import StaleEdit, etag, parse_if_match
 from danso.limits import Id, NoNulText, number, text
-from danso.programmes import activities, clubs
+from danso.programmes import activities, clubs, maps
 from danso.programmes.models import (
     Activity,
     ActivityKind,
@@ -223,13 +223,13 @@ def _run(write, *args, status=200, **kwargs):
     return Status(status, result) if status != 200 else result
 
 
-def _activities(request):
-    return scoped(
-        request.auth,
-        Activity.objects.select_related("organiser", "created_by").prefetch_related(
-            "places", "participants", "services", "attachments"
-        ),
+def _activities(request, reached: bool = True):
+    """Organised in the caller's area and (unless `reached` is False) those reaching it, which
+    are read only (writes check can_record on the organiser)."""
+    found = Activity.objects.select_related("organiser", "created_by").prefetch_related(
+        "places", "participants", "services", "attachments"
     )
+    return maps.visible_activities(request.auth, found) if reached else scoped(request.auth, found)
 
 
 def _activity(request, activity_id: Id) -> Activity:
@@ -251,10 +251,17 @@ def list_activities(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     club: Id | None = None,
+    where: Literal["organised", "reached", "both"] = "organised",
 ):
     """Activities organised in the caller's area, newest first; `unit` takes its subtree,
-    `start`/`end` bound the start date (both included)."""
-    found = _activities(request)
+    `start`/`end` bound the start date (both included). `where=reached`: the activities held
+    in the caller's area (a place there: a village, a commune, an old commune wholly inside, an
+    organisation), whoever organised them; `both` adds them to those organised."""
+    found = _activities(request, reached=False)
+    if where == "reached":
+        found = maps.reached_in(scope_paths(request.auth), _activities(request))
+    elif where == "both":
+        found = _activities(request)
     if kind:
         found = found.filter(kind=kind)
     if unit:

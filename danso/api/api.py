@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from danso.accounts.models import Role
+from danso.adhoc.api import router as adhoc_router  # noqa: I001
 from danso.analysis.api import router as analysis_router
 from danso.casework.api import router as casework_router  # noqa: E402,I001
 from danso.fieldwork.api import router as fieldwork_router  # noqa: I001
@@ -48,6 +49,7 @@ api.add_router("/", fieldwork_router)
 api.add_router("/", casework_router)
 api.add_router("/", metadata_router)
 api.add_router("/", offline_router)
+api.add_router("/", adhoc_router)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])

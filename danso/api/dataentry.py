@@ -34,7 +34,7 @@ class RowOut(Schema):
     cells: list[CellOut]
 
 
-class SectionOut(Schema):
+class FormSectionOut(Schema):
     name: str
     rows: list[RowOut]
 
@@ -59,7 +59,7 @@ class FormOut(Schema):
     period: str
     locked: bool
     canEnter: bool
-    sections: list[SectionOut]
+    sections: list[FormSectionOut]
     violations: list[RuleOut]
     indicators: list[IndicatorOut]
 
@@ -80,11 +80,14 @@ class CellErrorOut(ErrorItem):
     categoryOptionCombo: str = ""
 
 
-class ErrorsOut(CommonErrorsOut):
+class EntryErrorsOut(CommonErrorsOut):
+    """The common error shape whose items name the cell (its own component name: ninja names a
+    component after the class, and the common `ErrorsOut` must stay the common one)."""
+
     errors: list[CellErrorOut] = []
 
 
-class ConflictOut(ErrorsOut):
+class EntryConflictOut(EntryErrorsOut):
     """409: `locked` (approved figures) or `stale_version` (someone saved cells of the form
     since the caller read it; `current` is the form as it stands, its ETag `current_version`)."""
 
@@ -106,7 +109,7 @@ def _context(request, data_set: str, ou: str, pe: str):
         raise HttpError(404, _("Not found"))
     try:
         period = Period.parse(pe)
-        entry.check_period(found, period)
+        entry.check_period(found, period, unit)
     except PeriodError as err:
         raise HttpError(400, str(err)) from None
     except entry.EntryError as err:
@@ -146,7 +149,7 @@ def entry_form(request, data_set: str, ou: str, pe: str, response: HttpResponse)
 
 @router.post(
     "/dataEntry/{data_set}/{ou}/{pe}",
-    response={200: FormOut, 403: ErrorsOut, 409: ConflictOut, 422: ErrorsOut},
+    response={200: FormOut, 403: EntryErrorsOut, 409: EntryConflictOut, 422: EntryErrorsOut},
 )
 def save_values(request, data_set: str, ou: str, pe: str, payload: ValuesIn,
                 response: HttpResponse):  # fmt: skip
@@ -180,7 +183,7 @@ def save_values(request, data_set: str, ou: str, pe: str, payload: ValuesIn,
 
 @router.post(
     "/dataEntry/{data_set}/{ou}/{pe}/submit",
-    response={201: SubmissionOut, 403: ErrorsOut, 409: ErrorsOut},  # fmt: skip
+    response={201: SubmissionOut, 403: EntryErrorsOut, 409: EntryErrorsOut},  # fmt: skip
 )
 def submit(request, data_set: str, ou: str, pe: str):
     """Submit the period's figures to the level above (a new frozen version)."""

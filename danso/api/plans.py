@@ -304,3 +304,93 @@ def get_lagging(request, ou: str, year: Year | None = None, as_of: datetime.date
     if day.year != year:
         return _date_refused()
     return [_row(r) for r in progress.lagging(progress.progress(unit, year, day, request.auth))]
+
+
+# 2025 plans of the old map reallocated to the new communes (programmes/reallocation.py) ------
+
+
+class ReallocationRowOut(Schema):
+    ou: str
+    name: str
+    proposed: float
+    method: str  # exact, population (residents on 30/06/2025) or communes
+    current: float | None
+
+
+class ReallocationOut(Schema):
+    ou: str
+    year: int
+    metric: str
+    source_level: str
+    old_total: float
+    saved_total: float
+    estimate: str | None  # the method's label when any row is apportioned
+    difference: float
+    version: str
+    rows: list[ReallocationRowOut]
+
+
+class ReallocateIn(Schema):
+    metric: text(Target, "metric")
+    shares: list[ShareIn]
+    reason: text(Target, "reason") = ""
+
+
+def _reallocation(proposal) -> dict:
+    from danso.programmes import maps, reallocation
+
+    return {
+        "ou": proposal.province.uid, "year": reallocation.YEAR, "metric": proposal.metric.code,
+        "source_level": proposal.source_level, "old_total": float(proposal.total),
+        "saved_total": float(proposal.saved_total),
+        "estimate": maps.method_label(maps.POPULATION, maps.LEGACY_DAY)
+        if proposal.estimated else None,
+        "difference": float(proposal.difference()), "version": reallocation.version(proposal),
+        "rows": [{"ou": r.unit.uid, "name": r.unit.name, "proposed": float(r.proposed),
+                  "method": r.method,
+                  "current": float(r.current.value) if r.current else None}
+                 for r in proposal.rows],
+    }  # fmt: skip
+
+
+def _province(request, ou: str):
+    unit = get_visible_unit_or_404(request.auth, ou)
+    if unit.level != "province" or unit.is_legacy:
+        raise Http404
+    return unit
+
+
+@router.get("/plans/{ou}/2025/reallocation", response={200: ReallocationOut, 403: ErrorOut,
+                                                       404: ErrorOut, 422: ErrorOut})  # fmt: skip
+def get_reallocation(request, ou: str, metric: str):
+    """What each new commune of the province is proposed of the old units' 2025 targets of a
+    counted figure (exact, or apportioned by the residents of the villages on 30/06/2025:
+    `method`), with what is saved; `version` to send back when saving."""
+    from danso.programmes import reallocation
+
+    try:
+        return _reallocation(reallocation.propose(_province(request, ou), metric, request.auth))
+    except PlanError as err:
+        return _refused(err)
+
+
+@router.post("/plans/{ou}/2025/reallocation",
+             response={200: ReallocationOut, 403: ErrorOut, 404: ErrorOut, 409: StaleOut,
+                       422: ErrorOut})  # fmt: skip
+def save_reallocation(request, ou: str, payload: ReallocateIn):
+    """Save the shares as the new communes' 2025 targets (a revision where one changes). The
+    saved total may differ from the old one (`difference`, never refused). With If-Match (the
+    `version` read): 409 `stale_version` when the old or the new targets changed since."""
+    from danso.programmes import reallocation
+
+    province = _province(request, ou)
+    shares = [Share(get_visible_unit_or_404(request.auth, s.ou), s.value, s.value_max)
+              for s in payload.shares]  # fmt: skip
+    try:
+        saved = reallocation.save(request.auth, province, payload.metric, shares, payload.reason,
+                                  parse_tag(request.headers.get("If-Match")))  # fmt: skip
+    except reallocation.StaleReallocation as err:
+        return stale_answer(err, None, err.current_tag)
+    except PlanError as err:
+        return _refused(err)
+    return _reallocation(saved)

@@ -97,6 +97,9 @@ class ReportOut(Schema):
     columns: list[ReportColumnOut]
     rows: list[ReportRowOut]
     warnings: list[ReportWarningOut]
+    # A derived local report (the six-month summary of a quarterly form) and its note.
+    derived: bool = False
+    note: str = ""
 
 
 class StaleOut(Schema):

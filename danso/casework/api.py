@@ -12,6 +12,7 @@ import datetime
 
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from danso.api.register import ProblemsOut
 
@@ -156,12 +157,15 @@ def _writable(request, record):
 
 
 @router.get("/sponsorships", response=list[SponsorshipOut])
+@paginate
 def list_sponsorships(request):
-    """The sponsorships of the caller's union area, newest first."""
+    """The sponsorships of the caller's union area, newest first, a page at a time (`limit`,
+    `offset`; `count` is the total)."""
     _require(request)
     rows = access.readable(request.auth, Sponsorship.objects.all())
-    return list(rows.select_related("child__commune", "child__village", "child__branch",
-                                    "sponsor__commune", "sponsor__village")[:1000])  # fmt: skip
+    rows = rows.select_related("child__commune", "child__village", "child__branch",
+                               "sponsor__commune", "sponsor__village")  # fmt: skip
+    return rows.prefetch_related("supports").order_by("-start", "code", "pk")
 
 
 @router.post("/sponsorships", response={201: SponsorshipOut, 422: ProblemsOut})
@@ -176,10 +180,12 @@ def create_sponsorship(request, payload: SponsorshipIn):
 
 
 @router.get("/sponsorships/children", response=list[ChildOut])
+@paginate
 def list_children(request):
+    """The children of the caller's union area, a page at a time."""
     _require(request)
     rows = access.readable(request.auth, Child.objects.select_related("commune", "village"))
-    return list(rows.select_related("branch")[:1000])
+    return rows.select_related("branch").order_by("ou_path", "code", "pk")
 
 
 @router.post("/sponsorships/children", response={201: ChildOut, 422: ProblemsOut})
@@ -195,10 +201,12 @@ def get_child(request, code: str):
 
 
 @router.get("/sponsorships/sponsors", response=list[SponsorOut])
+@paginate
 def list_sponsors(request):
+    """The sponsors of the caller's union area, a page at a time."""
     _require(request)
     rows = access.readable(request.auth, Sponsor.objects.select_related("commune", "village"))
-    return list(rows[:1000])
+    return rows.order_by("ou_path", "code", "pk")
 
 
 @router.post("/sponsorships/sponsors", response={201: SponsorOut, 422: ProblemsOut})
@@ -279,11 +287,17 @@ class CaseOut(Schema):
 
 
 @router.get("/dv-cases", response=list[CaseOut])
+@paginate
 def list_cases(request):
-    """Domestic-violence cases of the caller's union area; `supported` is computed."""
+    """Domestic-violence cases of the caller's union area, newest first, a page at a time;
+    `supported` is computed."""
     _require(request)
     rows = access.readable(request.auth, DVCase.objects.all())
-    return list(rows.select_related("commune", "village", "branch")[:1000])
+    return (
+        rows.select_related("commune", "village", "branch")
+        .prefetch_related("services")
+        .order_by("-opened_on", "code", "pk")
+    )
 
 
 @router.post("/dv-cases", response={201: CaseOut, 422: ProblemsOut})
@@ -345,10 +359,12 @@ class UseIO(Schema):
 
 
 @router.get("/trusted-addresses", response=list[AddressOut])
+@paginate
 def list_addresses(request):
+    """The trusted addresses of the caller's union area, a page at a time."""
     _require(request)
     rows = access.readable(request.auth, TrustedAddress.objects.all())
-    return list(rows.select_related("commune", "village")[:1000])
+    return rows.select_related("commune", "village").order_by("ou_path", "name", "pk")
 
 
 @router.post("/trusted-addresses", response={201: AddressOut, 422: ProblemsOut})

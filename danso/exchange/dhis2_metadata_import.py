@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from danso.orgunits.models import Level, OrgUnit, OrgUnitGroup, OrgUnitGroupSet, UnitType
 from danso.programmes.metadata import INDICATORS
@@ -41,34 +42,45 @@ TYPES = ["organisationUnits", "organisationUnitGroups", "organisationUnitGroupSe
 SKIPPED = {"system", "indicatorTypes", "sections", "dataElementGroups", "categoryOptionGroups",
            "optionSets", "attributes", "programs", "userRoles", "users"}  # fmt: skip
 
+# English msgids; the Vietnamese is in the catalogue (danso/locale/vi), read when a problem is
+# reported.
 MESSAGES = {
-    "not_json": "Tệp không phải JSON hợp lệ.",
-    "not_an_object": "Tệp phải là một đối tượng JSON chứa các danh sách siêu dữ liệu.",
-    "not_a_list": "Mục này phải là một danh sách.",
-    "unknown_type": "Loại siêu dữ liệu này không được danso hỗ trợ.",
-    "item_not_object": "Mỗi phần tử phải là một đối tượng JSON.",
-    "required": "Thiếu trường bắt buộc.",
-    "invalid_uid": "Mã định danh (uid) phải gồm 11 ký tự, bắt đầu bằng chữ cái.",
-    "too_long": "Giá trị quá dài.",
-    "duplicate": "Trùng với một phần tử trước đó trong tệp.",
-    "code_taken": "Mã này đã thuộc về một đối tượng khác có uid khác.",
-    "unknown_reference": "Tham chiếu tới đối tượng không có trong tệp hoặc trong danso.",
-    "invalid_value": "Giá trị không hợp lệ.",
-    "invalid_date": "Ngày không hợp lệ (cần dạng YYYY-MM-DD).",
-    "closed_before_opened": "Ngày đóng sớm hơn ngày mở.",
-    "parent_cycle": "Đơn vị không thể là cấp trên của chính nó.",
-    "option_not_in_combo": "Tổ hợp phân tổ có phương án không thuộc các phân tổ của nhóm.",
-    "indicator_not_declared": (
-        "Chỉ số này chưa được khai báo trong danso: chỉ số được khai báo trong mã nguồn "
-        "(programmes/metadata.py), không nhập được."
+    "not_json": _("The file is not valid JSON."),
+    "not_an_object": _("The file must be a JSON object holding lists of metadata."),
+    "not_a_list": _("This entry must be a list."),
+    "unknown_type": _("danso does not support this type of metadata."),
+    "item_not_object": _("Each element must be a JSON object."),
+    "required": _("A required field is missing."),
+    "invalid_uid": _("The identifier (uid) must have 11 characters and begin with a letter."),
+    "too_long": _("The value is too long."),
+    "duplicate": _("Same as an earlier element of the file."),
+    "code_taken": _("This code already belongs to another object with a different uid."),
+    "unknown_reference": _("Refers to an object that is neither in the file nor in danso."),
+    "invalid_value": _("The value is not valid."),
+    "invalid_date": _("The date is not valid (YYYY-MM-DD is needed)."),
+    "closed_before_opened": _("The closing date is before the opening date."),
+    "parent_cycle": _("A unit cannot be above itself."),
+    "option_not_in_combo": _(
+        "The category option combination has an option outside the combination's categories."
     ),
-    "indicator_differs": (
-        "Công thức khác với chỉ số đã khai báo trong danso (programmes/metadata.py); "
-        "chỉ số khai báo không được thay bằng tệp."
+    "indicator_not_declared": _(
+        "This indicator is not declared in danso: indicators are declared in the source code "
+        "(programmes/metadata.py) and cannot be imported."
     ),
-    "bad_expression": "Biểu thức không đọc được hoặc nhắc tới phần tử dữ liệu không tồn tại.",
-    "no_data_set": "Không xác định được biểu mẫu của quy tắc (cần danso.dataSet).",
+    "indicator_differs": _(
+        "The formula differs from the indicator declared in danso (programmes/metadata.py); a "
+        "declared indicator is not replaced by a file."
+    ),
+    "bad_expression": _(
+        "The expression cannot be read or names a data element that does not exist."
+    ),
+    "no_data_set": _("The rule's data set cannot be determined (danso.dataSet is needed)."),
 }
+
+
+def message(code: str) -> str:
+    """The problem's message in the active language."""
+    return str(MESSAGES[code])
 
 
 @dataclass
@@ -140,7 +152,7 @@ class _Importer:
 
     def problem(self, kind, index, item, field_name, code):
         ident = str(item.get("id") or item.get("code") or "") if isinstance(item, dict) else ""
-        self.report.problems.append(Problem(kind, index, ident, field_name, code, MESSAGES[code]))
+        self.report.problems.append(Problem(kind, index, ident, field_name, code, message(code)))
 
     def check_text(self, kind, index, item, name, max_length, required=True) -> bool:
         value = item.get(name)
@@ -224,6 +236,20 @@ class _Importer:
         else:
             stats.ignored += 1
         return obj
+
+    def save_with_links(self, kind, obj, values, wanted, links, rewrite, m2m=None, new_uid=None):
+        """Saves the object, then its ordered links (`links(saved)` gives the current ones):
+        when they differ from `wanted`, `rewrite(saved)` replaces them, and an existing object
+        whose fields were unchanged counts as updated rather than ignored."""
+        stats = self.report.types.setdefault(kind, Stats())
+        updated_before = stats.updated
+        saved = self.save(kind, obj, values, m2m, new_uid=new_uid)
+        if list(links(saved)) != wanted:
+            rewrite(saved)
+            if obj is not None and stats.updated == updated_before:
+                stats.ignored -= 1
+                stats.updated += 1
+        return saved
 
     def parse_date(self, kind, index, item, name):
         value = item.get(name)
@@ -357,17 +383,17 @@ class _Importer:
         if obj is False or options is None:
             return
         values = {"_model": Category, "code": item["code"], "name": item["name"]}
-        stats = self.report.types.setdefault(kind, Stats())
-        before = stats.total, stats.updated
-        obj = self.save(kind, obj, values, new_uid=item.get("id"))
-        current = [link.option_id for link in obj.option_links.all()]
-        if current != [o.pk for o in options]:
-            obj.option_links.all().delete()
-            for order, option in enumerate(options):
-                CategoryOptionOrder.objects.create(category=obj, option=option, sort_order=order)
-            if stats.updated == before[1] and stats.ignored and current:
-                stats.ignored -= 1
-                stats.updated += 1
+
+        def rewrite(category):
+            category.option_links.all().delete()
+            CategoryOptionOrder.objects.bulk_create([
+                CategoryOptionOrder(category=category, option=option, sort_order=order)
+                for order, option in enumerate(options)])  # fmt: skip
+
+        self.save_with_links(
+            kind, obj, values, [o.pk for o in options],
+            lambda category: [link.option_id for link in category.option_links.all()],
+            rewrite, new_uid=item.get("id"))  # fmt: skip
 
     def categoryCombos(self, index, item):
         kind = "categoryCombos"
@@ -473,10 +499,9 @@ class _Importer:
                                                  if u.unit_type not in unit_types]  # fmt: skip
         if obj is False or period_type is None or elements is None or named is None:
             return
-        sections = {}
-        for section in extra.get("sections") or []:
-            for ref_ in section.get("dataElements") or []:
-                sections[ref_.get("id")] = str(section.get("name") or "")[:200]
+        sections = self._sections(kind, index, item, extra.get("sections"))
+        if sections is None:
+            return
         deadline = extra.get("deadlineWorkingDays", obj.deadline_working_days if obj else 10)
         values = {"_model": DataSet, "code": item["code"], "name": item["name"],
                   "description": item.get("description") or "", "period_type": period_type,
@@ -484,20 +509,34 @@ class _Importer:
                   "sensitive": bool(extra.get("sensitive", obj.sensitive if obj else False)),
                   "deadline_working_days": deadline if isinstance(deadline, int)
                   else 10}  # fmt: skip
-        stats = self.report.types.setdefault(kind, Stats())
-        updated_before = stats.updated
-        data_set = self.save(kind, obj, values, {"units": named}, new_uid=item.get("id"))
         wanted = [(e.pk, sections.get(e.uid, ""), order) for order, e in enumerate(elements)]
-        current = list(data_set.element_links.values_list("data_element_id", "section",
-                                                          "sort_order"))  # fmt: skip
-        if current != wanted:
+
+        def rewrite(data_set):
             data_set.element_links.all().delete()
             DataSetElement.objects.bulk_create([
                 DataSetElement(data_set=data_set, data_element_id=pk, section=section,
                                sort_order=order) for pk, section, order in wanted])  # fmt: skip
-            if obj is not None and stats.updated == updated_before:
-                stats.ignored -= 1
-                stats.updated += 1
+
+        self.save_with_links(
+            kind, obj, values, wanted,
+            lambda data_set: data_set.element_links.values_list(
+                "data_element_id", "section", "sort_order"),
+            rewrite, {"units": named}, new_uid=item.get("id"))  # fmt: skip
+
+    def _sections(self, kind, index, item, sections) -> dict | None:
+        """The section of each data element (by uid); a name longer than the column is a
+        problem of the import, not cut short (None when there is one)."""
+        length = DataSetElement._meta.get_field("section").max_length
+        out, ok = {}, True
+        for position, section in enumerate(sections or []):
+            name = str(section.get("name") or "") if isinstance(section, dict) else ""
+            if len(name) > length:
+                self.problem(kind, index, item, f"danso.sections[{position}].name", "too_long")
+                ok = False
+                continue
+            for ref_ in (section.get("dataElements") or []) if isinstance(section, dict) else []:
+                out[ref_.get("id") if isinstance(ref_, dict) else ref_] = name
+        return out if ok else None
 
     def _expression(self, kind, index, item, name, value, elements, combos):
         if not isinstance(value, str) or not value.strip():
@@ -611,21 +650,21 @@ def read_document(content: bytes, report: ImportReport) -> dict | None:
     try:
         document = json.loads(content)
     except (ValueError, UnicodeDecodeError):
-        report.problems.append(Problem("", None, "", "", "not_json", MESSAGES["not_json"]))
+        report.problems.append(Problem("", None, "", "", "not_json", message("not_json")))
         return None
     if not isinstance(document, dict):
         report.problems.append(Problem("", None, "", "", "not_an_object",
-                                       MESSAGES["not_an_object"]))  # fmt: skip
+                                       message("not_an_object")))  # fmt: skip
         return None
     for key, value in document.items():
         if key in SKIPPED:
             continue
         if key not in TYPES:
             report.problems.append(Problem(key, None, "", key, "unknown_type",
-                                           MESSAGES["unknown_type"]))  # fmt: skip
+                                           message("unknown_type")))  # fmt: skip
         elif not isinstance(value, list):
             report.problems.append(Problem(key, None, "", key, "not_a_list",
-                                           MESSAGES["not_a_list"]))  # fmt: skip
+                                           message("not_a_list")))  # fmt: skip
     return document
 
 

@@ -27,7 +27,7 @@ from .views import DOCX_TYPE, file_name
 router = Router(tags=["narratives"])
 
 
-class SectionOut(Schema):
+class NarrativeSectionOut(Schema):
     code: str
     heading: str
     generated: bool
@@ -44,7 +44,7 @@ class KindOut(Schema):
     unit_types: list[str]
     cycle_code: str
     description: str
-    sections: list[SectionOut]
+    sections: list[NarrativeSectionOut]
 
 
 class NarrativeIn(Schema):
@@ -83,7 +83,7 @@ class NarrativeOut(Schema):
     updated_at: datetime.datetime
 
 
-class ConflictOut(Schema):
+class NarrativeConflictOut(Schema):
     detail: str
     code: str
     current_version: int | None = None
@@ -196,7 +196,12 @@ def get_narrative(request, narrative_id: Id, response: HttpResponse):
     return _out(narrative, request.auth)
 
 
-CHANGE_RESPONSES = {200: NarrativeOut, 403: ProblemsOut, 409: ConflictOut, 422: ProblemsOut}
+CHANGE_RESPONSES = {
+    200: NarrativeOut,
+    403: ProblemsOut,
+    409: NarrativeConflictOut,
+    422: ProblemsOut,
+}
 
 
 @router.patch("/narratives/{narrative_id}", response=CHANGE_RESPONSES)
@@ -221,8 +226,8 @@ def change_texts(request, narrative_id: Id, payload: TextsIn, response: HttpResp
     return _out(narrative, request.auth)
 
 
-@router.post("/narratives/{narrative_id}/refresh", response={200: NarrativeOut, 403: ProblemsOut,
-                                                              409: ConflictOut})  # fmt: skip
+@router.post("/narratives/{narrative_id}/refresh",
+             response={200: NarrativeOut, 403: ProblemsOut, 409: NarrativeConflictOut})  # fmt: skip
 def refresh(request, narrative_id: Id):
     """Draft the figures again from the data as they stand now."""
     narrative = _narrative(request, narrative_id)

@@ -176,13 +176,26 @@ def import_csv(data: bytes, replace: bool = False) -> ImportResult:
             GroupProblem(0, "", "encoding", _("The file is not UTF-8 encoded text (CSV)."))
         )
         return result
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS[:3] if c not in (reader.fieldnames or [])]
+    from danso.exchange.tables import check_cells, wide_csv_fields
+
+    # A field over Python's csv limit (128 KiB) is read, then refused as its row's problem.
+    with wide_csv_fields(text):
+        reader = csv.DictReader(io.StringIO(text))
+        fieldnames = reader.fieldnames or []
+        rows = list(enumerate(reader, start=2))
+    missing = [c for c in CSV_COLUMNS[:3] if c not in fieldnames]
     if missing:
         result.problems.append(GroupProblem(1, "", "missing_columns",
             _("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}))  # fmt: skip
         return result
-    rows = list(enumerate(reader, start=2))
+    columns = {"group_code": (OrgUnitGroup, "code"), "group_name": (OrgUnitGroup, "name"),
+               "group_set": (OrgUnitGroupSet, "code"),
+               "group_set_name": (OrgUnitGroupSet, "name")}  # fmt: skip
+    too_long = [GroupProblem(line, column, code, message) for line, row in rows
+                for column, code, message in check_cells(row, columns)]  # fmt: skip
+    if too_long:
+        result.problems += too_long
+        return result
     uids = {(r.get("unit") or "").strip() for _n, r in rows}
     units = {u.uid: u for u in OrgUnit.objects.filter(uid__in=uids).exclude(level=Level.VILLAGE)}
     existing = {g.code: g for g in OrgUnitGroup.objects.all()}

@@ -182,8 +182,14 @@ def import_villages(commune: OrgUnit, data: bytes, user=None) -> ImportResult:
             UnitError("encoding", _("The file is not UTF-8 encoded text (CSV)."), "", 0)
         )
         return result
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("code", "name", "unit_type") if c not in (reader.fieldnames or [])]
+    from danso.exchange.tables import check_cells, wide_csv_fields
+
+    # A field over Python's csv limit (128 KiB) is read, then refused as its row's problem.
+    with wide_csv_fields(text):
+        reader = csv.DictReader(io.StringIO(text))
+        fieldnames = reader.fieldnames or []
+        rows = list(enumerate(reader, start=2))
+    missing = [c for c in ("code", "name", "unit_type") if c not in fieldnames]
     if missing:
         result.errors.append(
             UnitError(
@@ -195,8 +201,13 @@ def import_villages(commune: OrgUnit, data: bytes, user=None) -> ImportResult:
         )
         return result
     seen: dict[str, int] = {}
+    columns = {"code": (OrgUnit, "code"), "name": (OrgUnit, "name")}
     with transaction.atomic():
-        for line, row in enumerate(reader, start=2):
+        for line, row in rows:
+            if cells := check_cells(row, columns):
+                result.errors += [UnitError(code, message, column, line)
+                                  for column, code, message in cells]  # fmt: skip
+                continue
             code = (row.get("code") or "").strip()
             if code in seen:
                 result.errors.append(

@@ -14,14 +14,14 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danso.accounts.scope import path_in_scope, scope_paths
+from danso.accounts.scope import scope_paths
 from danso.concurrency import StaleEdit, parse_tag  # noqa: F401 (entry.parse_tag)
 from danso.orgunits.models import OrgUnit
 from danso.statistics import cycle
 from danso.statistics.models import Submission
 from danso.statistics.periods import Period
 
-from . import aggregate, indicators, quality
+from . import aggregate, indicators, maps, quality
 from .models import CategoryOptionCombo, DataSet, DataValue, ValueType
 
 
@@ -40,7 +40,7 @@ class EntryError(Exception):
 def can_view(user, data_set: DataSet, unit: OrgUnit) -> bool:
     if data_set.sensitive and not user.can_access_sensitive:
         return False
-    return path_in_scope(user, unit.path)
+    return maps.reaches(user, unit)
 
 
 def can_enter(user, data_set: DataSet, unit: OrgUnit) -> bool:
@@ -60,7 +60,8 @@ def units_for(user, data_set: DataSet) -> list[OrgUnit]:
     return [u for home in homes for u in data_set.reporting_units(home)]
 
 
-def check_period(data_set: DataSet, period: Period) -> None:
+def check_period(data_set: DataSet, period: Period, unit: OrgUnit | None = None) -> None:
+    """The period's type and date, and (given a unit) its map: maps.check_period."""
     if period.type != data_set.period_type:
         raise EntryError(
             "wrong_period_type",
@@ -69,6 +70,11 @@ def check_period(data_set: DataSet, period: Period) -> None:
         )
     if period.start > timezone.localdate():
         raise EntryError("future_period", _("Figures cannot be entered for a future period."))
+    if unit is not None:
+        try:
+            maps.check_period(unit, period.start, period.end)
+        except maps.MapError as err:
+            raise EntryError(err.code, err.message) from None
 
 
 def approved(data_set: DataSet, unit: OrgUnit, period: Period) -> bool:
@@ -219,7 +225,7 @@ def save(user, data_set: DataSet, unit: OrgUnit, period: Period, typed: dict,
     cells (then nothing is saved); returns {} when saved."""
     if not can_enter(user, data_set, unit):
         raise EntryError("forbidden", _("You may not enter this data set for this unit."))
-    check_period(data_set, period)
+    check_period(data_set, period, unit)
     if approved(data_set, unit, period):
         raise EntryError("locked", _("These figures have been approved and are locked."))
     allowed = {(e.code, coc.code): (e, coc) for _s, e in elements_of(data_set)
@@ -305,5 +311,8 @@ def completeness(data_set: DataSet, units, period: Period) -> list[dict]:
 
 
 def today_period(data_set: DataSet, day: datetime.date | None = None) -> Period:
-    """The latest period of the data set's type that has ended (what is usually entered)."""
+    """The latest period of the data set's type that has ended (what is usually entered);
+    an ad hoc data request's own period (danso.adhoc)."""
+    if (request := getattr(data_set, "adhoc_request", None)) is not None:
+        return Period.parse(request.period)
     return Period.containing(data_set.period_type, day or timezone.localdate()).previous()

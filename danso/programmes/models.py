@@ -235,6 +235,13 @@ class DataSet(models.Model):
 
         return reverse("data_entry", args=[self.code, unit_uid, period_id])
 
+    @property
+    def fixed_deadline(self):
+        """The date an ad hoc data request (danso.adhoc) asks its figures by; None for the
+        data sets of the regular cycle."""
+        request = getattr(self, "adhoc_request", None)
+        return request.deadline if request else None
+
     def is_assigned_to(self, unit) -> bool:
         return unit.unit_type in self.unit_types or self.units.filter(pk=unit.pk).exists()
 

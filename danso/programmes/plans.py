@@ -25,7 +25,7 @@ from danso.concurrency import StaleEdit
 from danso.limits import check_value
 from danso.orgunits.models import OrgUnit
 
-from . import metrics
+from . import maps, metrics
 from .metrics import Metric
 from .models import Plan, Target
 
@@ -210,9 +210,22 @@ def add_up_warning(target: Target, shares: list[Target]) -> dict | None:
 # Writing ----------------------------------------------------------------------------------
 
 
+def may_set(user, unit: OrgUnit) -> bool:
+    """accounts.scope.can_set_plan, and old units wholly inside the officer's area."""
+    return can_set_plan(user, unit) or _plans_old_unit(user, unit)
+
+
 def _require(user, unit: OrgUnit) -> None:
-    if not can_set_plan(user, unit):
+    if not may_set(user, unit):
         raise PlanError(FORBIDDEN, _("You may not set the plan of %(unit)s.") % {"unit": unit})
+
+
+def _plans_old_unit(user, unit: OrgUnit) -> bool:
+    """An old unit wholly inside a planning officer's area (maps.reaches)."""
+    from danso.accounts.models import Role
+
+    planning = {Role.ADMIN, Role.CENTRAL, Role.PROVINCE, Role.COMMUNE}
+    return unit.is_legacy and user.is_active and user.role in planning and maps.reaches(user, unit)
 
 
 def _number(value, name: str) -> Decimal:
@@ -253,6 +266,10 @@ def _metric(user, code: str) -> Metric:
 def plan_of(unit: OrgUnit, year: int, user=None) -> Plan:
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise PlanError("bad_year", _("Not a plan year."), "year")
+    try:
+        maps.check_year(unit, year)
+    except maps.MapError as err:
+        raise PlanError(err.code, err.message, "year") from None
     plan, _created = Plan.objects.get_or_create(
         unit=unit, year=year, defaults={"ou_path": unit.path, "created_by": user}
     )

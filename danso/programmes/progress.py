@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danso.accounts.scope import scoped
-from danso.orgunits.models import OrgUnit
+from danso.orgunits.models import REFORM_DATE, OrgUnit
 from danso.statistics.compute import compute
 from danso.statistics.periods import month_end
 
@@ -48,6 +48,8 @@ STATUS_LABELS = {
     RED: gettext_lazy("Behind"),
     NO_DATA: gettext_lazy("No data yet"),
 }
+
+REFORM_YEAR = REFORM_DATE.year  # January–June on the old map, July–December on the new
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class TargetProgress:
     percent: float | None = None  # actual ÷ target × 100
     status: str = NO_DATA
     met: bool = False
+    estimate: str | None = None  # part of the actual apportioned from the other map (maps.py)
 
     @property
     def bound(self) -> Decimal:
@@ -203,11 +206,26 @@ def _plans(user, root: OrgUnit, year: int):
     return list(plans.select_related("unit").prefetch_related("targets").order_by("ou_path"))
 
 
-def _element_values(plans, codes, root: OrgUnit, day: datetime.date) -> dict:
+def _element_values(plans, codes, root: OrgUnit, day: datetime.date) -> tuple[dict, dict]:
     """{plan unit uid: {(element code, option combo code): value}} added up over each planned
-    unit's subtree, from the values of the root's subtree."""
+    unit's subtree, from the values of the root's subtree; and {plan unit uid: method} where a
+    part came from the other map by apportioning. In 2025, the year of the reform, values of
+    the other map are re-aggregated (maps.by_row: January–June were entered on the old map,
+    July–December on the new one); other years are on one map."""
+    from types import SimpleNamespace
+
+    from . import maps
+
     elements = DataElement.objects.filter(code__in=codes).select_related("category_combo")
-    by_path = aggregate.values_by_path(elements, root.path, datetime.date(day.year, 1, 1), day)
+    start = datetime.date(day.year, 1, 1)
+    by_path = aggregate.values_by_path(elements, root.path, start, day)
+    if day.year == REFORM_YEAR:
+        by_path = dict(by_path)
+        for other in maps.other_map_roots([root] + [p.unit for p in plans]):
+            if not other.startswith(root.path):
+                by_path.update(aggregate.values_by_path(elements, other, start, day))
+        items = [SimpleNamespace(key=p.unit.uid, units=[p.unit]) for p in plans]
+        return maps.by_row(by_path, items, day)
     out = {}
     for plan in plans:
         merged: dict = defaultdict(Decimal)
@@ -216,7 +234,7 @@ def _element_values(plans, codes, root: OrgUnit, day: datetime.date) -> dict:
                 for key, value in values.items():
                     merged[key] += value
         out[plan.unit.uid] = merged
-    return out
+    return out, {}
 
 
 def _aggregate_value(values: dict, metric: Metric) -> float | None:
@@ -256,7 +274,8 @@ def progress(root: OrgUnit, year: int, day: datetime.date, user=None) -> list[Un
     for code, m in known.items():
         if m.source == "indicator":
             element_codes |= INDICATOR_BY_CODE[code].element_codes
-    values = _element_values(plans, element_codes, root, day) if element_codes else {}
+    values, estimated = (_element_values(plans, element_codes, root, day) if element_codes
+                         else ({}, {}))  # fmt: skip
     span = register_span(day)
     registered = {c for c, m in known.items() if m.source == "register"}
     needs_register = [p.unit for p in plans if registered & set(current[p.pk])]
@@ -282,6 +301,10 @@ def progress(root: OrgUnit, year: int, day: datetime.date, user=None) -> list[Un
             if metric.kind != COUNT:
                 expected = 100
             row = TargetProgress(plan.unit, target, metric, actual, through, expected)
+            if metric.source != "register" and plan.unit.uid in estimated:
+                from . import maps
+
+                row.estimate = maps.method_label(estimated[plan.unit.uid], day)
             unit_progress.rows.append(_judge(row))
         result.append(unit_progress)
     return result

@@ -40,7 +40,8 @@ def add_working_days(day: datetime.date, days: int) -> datetime.date:
 
 
 def deadline(form: ReportForm | NameList, period: Period) -> datetime.date:
-    return add_working_days(period.end, form.deadline_working_days)
+    fixed = getattr(form, "fixed_deadline", None)  # an ad hoc data request's own date
+    return fixed or add_working_days(period.end, form.deadline_working_days)
 
 
 def latest(form_code: str, unit: OrgUnit, period: Period) -> Submission | None:

@@ -125,7 +125,13 @@ class AttachmentsForm(forms.Form):
 
 
 class ActivityFilterForm(forms.Form):
+    WHERE = [
+        ("", _("Organised by units of my area")),
+        ("reached", _("Held in my area, by any organiser")),
+        ("both", _("Both")),
+    ]
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=BLANK + ActivityKind.choices)
+    where = forms.ChoiceField(label=_("Which activities"), required=False, choices=WHERE)
     unit = forms.ChoiceField(label=_("Unit"), required=False)
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)

@@ -19,11 +19,13 @@ from danso.accounts.scope import (
     get_visible_unit_or_404,
     home_unit,
     reachable_places,
+    scope_paths,
     scoped,
     visible_units,
 )
 from danso.concurrency import StaleEdit
 from danso.programmes import clubs as club_services
+from danso.programmes import maps
 from danso.programmes.activities import (
     PLACE_LEVELS,
     ActivityError,
@@ -51,8 +53,9 @@ INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "applicati
 
 
 def _scoped_activity(request, pk) -> Activity:
-    activities = scoped(request.user, Activity.objects.select_related("organiser", "club"))
-    return get_object_or_404(activities, pk=pk)
+    """Organised in the user's area, or (read only: edits check can_record) reaching it."""
+    found = Activity.objects.select_related("organiser", "club")
+    return get_object_or_404(maps.visible_activities(request.user, found), pk=pk)
 
 
 def _scoped_club(request, pk) -> Club:
@@ -70,6 +73,12 @@ def activity_list(request):
     activities = scoped(user, Activity.objects.select_related("organiser"))
     if form.is_valid():
         d = form.cleaned_data
+        if d["where"] == "reached":  # "hoạt động trên địa bàn của tôi"
+            activities = maps.reached_in(scope_paths(user), Activity.objects.select_related(
+                "organiser"))  # fmt: skip
+        elif d["where"] == "both":
+            activities = maps.visible_activities(user, Activity.objects.select_related(
+                "organiser"))  # fmt: skip
         if d["kind"]:
             activities = activities.filter(kind=d["kind"])
         if d["unit"]:

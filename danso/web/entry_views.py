@@ -52,7 +52,7 @@ def data_entry(request, code, uid, period_id):
         raise Http404
     try:
         period = Period.parse(period_id)
-        entry.check_period(data_set, period)
+        entry.check_period(data_set, period, unit)
     except (PeriodError, entry.EntryError) as err:
         messages.error(request, getattr(err, "message", str(err)))
         return redirect("entry_start")

@@ -189,7 +189,8 @@ def data_requests(user, unit: OrgUnit) -> list[dict]:
     from danso.programmes import entry
 
     rows = []
-    for data_set in entry.data_sets_for(user):
+    # Ad hoc data requests have their own card (adhoc.services.for_unit).
+    for data_set in entry.data_sets_for(user).filter(adhoc_request__isnull=True):
         if not data_set.is_assigned_to(unit):
             continue
         period = entry.today_period(data_set)
@@ -253,4 +254,9 @@ def home_page(request, unit: OrgUnit):
         context["lagging"] = lagging_units(user, unit, today, below)
         context["figures"] = key_figures(unit, today)
         context["below"] = below
+    from danso.adhoc import services as adhoc
+
+    context["adhoc"] = adhoc.for_unit(user, unit, today)
+    context["adhoc_sent"] = adhoc.sent_from(user, unit, today) if page == "upper" else []
+    context["may_request"] = adhoc.may_request(user)
     return render(request, f"web/home_{page}.html", context)

@@ -58,7 +58,7 @@ def plan_home(request):
 def plan_page(request, uid, year):
     """The plan and, for those who may set it, the form to add a target (POST)."""
     unit = get_visible_unit_or_404(request.user, uid)
-    can_edit = can_set_plan(request.user, unit)
+    can_edit = plans.may_set(request.user, unit)
     form = TargetForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not can_edit:
@@ -248,3 +248,65 @@ def _charts(own, rows, columns) -> dict:
                   "series": [{"label": m.name, "data": [_percent(cells[i]) for _p, cells in rows]}
                              for i, m in enumerate(columns)]},
     }  # fmt: skip
+
+
+@login_required
+def reallocation_page(request, uid):
+    """The old units' 2025 targets proposed to the new communes of a province, to adjust and
+    save (programmes/reallocation.py)."""
+    from danso.programmes import maps, reallocation
+
+    province = get_visible_unit_or_404(request.user, uid)
+    if province.level != "province" or province.is_legacy:
+        raise Http404
+    choices = reallocation.figures(province)
+    code = request.GET.get("chi-tieu") or (choices[0].code if choices else "")
+    proposal = None
+    try:
+        proposal = reallocation.propose(province, code, request.user) if code else None
+    except PlanError as err:
+        _refuse(request, err)
+    can_edit = can_set_plan(request.user, province)
+    form, stale, status = None, None, 200
+    if proposal is not None:
+        units = [row.unit for row in proposal.rows]
+        initial = {f"u_{r.unit.uid}": plans.show(r.current.value if r.current else r.proposed)
+                   for r in proposal.rows}  # fmt: skip
+        initial["version"] = reallocation.version(proposal)
+        form = AllocationForm(request.POST or None, units=units, initial=initial)
+        if request.method == "POST":
+            if not can_edit:
+                raise PermissionDenied
+            if form.is_valid():
+                shares = [Share(unit, value) for unit, value in form.shares()]
+                try:
+                    proposal = reallocation.save(
+                        request.user, province, code, shares, form.cleaned_data["reason"],
+                        parse_tag(form.cleaned_data["version"]),
+                    )  # fmt: skip
+                except reallocation.StaleReallocation as err:
+                    stale, status = err, 409
+                    data = request.POST.copy()
+                    data["version"] = err.current_tag
+                    form = AllocationForm(data, units=units, initial=initial)
+                    form.is_valid()
+                except PlanError as err:
+                    _refuse(request, err)
+                else:
+                    messages.success(request, _("The new communes' 2025 targets are saved."))
+                    if text := reallocation.difference_text(proposal, proposal.saved_total):
+                        messages.warning(request, text)
+                    url = reverse("plan_reallocation", args=[province.uid])
+                    return redirect(f"{url}?chi-tieu={code}")
+    rows = []
+    if proposal is not None:
+        rows = [(r, form[f"u_{r.unit.uid}"]) for r in proposal.rows]
+    typed_total = sum((r.current.value for r in proposal.rows if r.current), 0) if proposal else 0
+    return render(request, "programmes/reallocation.html", {
+        "unit": province, "choices": choices, "code": code, "proposal": proposal, "rows": rows,
+        "form": form, "can_edit": can_edit, "year": reallocation.YEAR,
+        "estimate_label": maps.method_label(maps.POPULATION, maps.LEGACY_DAY),
+        "difference": reallocation.difference_text(proposal, typed_total)
+        if proposal and any(r.current for r in proposal.rows) else None,
+        "stale": {"message": stale.message, "current": None} if stale else None,
+    }, status=status)  # fmt: skip

@@ -88,6 +88,11 @@ urlpatterns += [
     path("chi-tieu/<int:pk>/dieu-chinh/", plan_views.target_revise, name="target_revise"),
     path("chi-tieu/<int:pk>/phan-bo/", plan_views.target_allocate, name="target_allocate"),
     path("tien-do/", plan_views.progress_page, name="progress"),
+    path(
+        "ke-hoach/<str:uid>/2025/phan-bo-lai/",
+        plan_views.reallocation_page,
+        name="plan_reallocation",
+    ),
 ]
 
 from . import activity_views as av  # noqa: E402
@@ -189,4 +194,13 @@ urlpatterns += [
         "ngoai-tuyen/xung-dot/xa/<str:uid>/", offline_views.conflict_list, name="offline_conflicts"
     ),
     path("ngoai-tuyen/xung-dot/<int:pk>/", offline_views.conflict_resolve, name="offline_resolve"),
+]
+
+from danso.adhoc import views as adhoc_views  # noqa: E402
+
+urlpatterns += [
+    path("yeu-cau-bao-cao/", adhoc_views.request_list, name="adhoc_list"),
+    path("yeu-cau-bao-cao/moi/", adhoc_views.request_create, name="adhoc_create"),
+    path("yeu-cau-bao-cao/<str:code>/", adhoc_views.request_detail, name="adhoc_detail"),
+    path("yeu-cau-bao-cao/<str:code>/excel/", adhoc_views.request_xlsx, name="adhoc_xlsx"),
 ]

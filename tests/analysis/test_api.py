@@ -23,11 +23,11 @@ def test_dhis2_shaped_answer_with_parts_and_as_of(register, officer, bearer):
     assert response.status_code == 200
     body = response.json()
     assert [h["name"] for h in body["headers"]] == [
-        "dx", "pe", "ou", "value", "numerator", "denominator", "caution",
+        "dx", "pe", "ou", "value", "numerator", "denominator", "caution", "estimate",
     ]  # fmt: skip
     rows = {(r[0], r[2]): r[3:] for r in body["rows"]}
-    value, numerator, denominator, caution = rows[("cpr", A)]
-    assert (value, numerator, denominator) == (50.0, 1, 2) and caution
+    value, numerator, denominator, caution, estimate = rows[("cpr", A)]
+    assert (value, numerator, denominator) == (50.0, 1, 2) and caution and estimate is None
     assert rows[("births", A)][:3] == [1, None, None]
     assert body["metaData"]["items"]["cpr"]["rate"] is True
     assert body["metaData"]["dimensions"]["pe"] == ["2025Q3"]
@@ -39,7 +39,7 @@ def test_shortcuts_and_a_filter(register, officer, bearer):
     response = bearer(officer).get(URL, {"dx": "cpr", "pe": "2025Q3", "filter": f"ou:{A};{B}"})
     body = response.json()
     assert [h["name"] for h in body["headers"]][:2] == ["dx", "pe"]
-    assert body["rows"] == [["cpr", "2025Q3", 50.0, 2, 4, body["rows"][0][-1]]]
+    assert body["rows"] == [["cpr", "2025Q3", 50.0, 2, 4, body["rows"][0][-2], None]]
     assert body["metaData"]["filters"]["ou"].startswith("Xã Ea Súp")
 
 
@@ -50,9 +50,9 @@ def test_csv_flat_and_as_a_table(register, officer, bearer):
     assert flat["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(flat.content.decode("utf-8-sig"))))
     assert lines[0] == ["dx", "dxname", "pe", "pename", "ou", "ouname", "value", "numerator",
-                        "denominator", "caution"]  # fmt: skip
+                        "denominator", "caution", "estimate"]  # fmt: skip
     assert ["births", "Số trẻ sinh ra", "2025Q2", "Quý 2/2025", B, "Phường Tuy Hòa", "1", "",
-            "", ""] in lines  # fmt: skip
+            "", "", ""] in lines  # fmt: skip
     table = client.get(URL, {**params, "format": "csv", "tableLayout": "true",
                              "rows": "ou;dx", "columns": "pe"})  # fmt: skip
     lines = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))
@@ -117,8 +117,8 @@ def test_previous_year_through_the_api(register, officer, bearer):
 def test_the_format_as_a_suffix_as_in_dhis2(register, officer, bearer):
     client = bearer(officer)
     params = {"dx": "births", "pe": "2025Q3", "ou": A}
-    assert client.get(f"{URL}.json", params).json()["rows"] == [["births", "2025Q3", A, 1,
-                                                                  None, None, None]]  # fmt: skip
+    rows = client.get(f"{URL}.json", params).json()["rows"]
+    assert rows == [["births", "2025Q3", A, 1, None, None, None, None]]
     got = client.get(f"{URL}.csv", params)
     assert got["Content-Type"].startswith("text/csv"), got.content
     xlsx = client.get(f"{URL}.xlsx", {**params, "rows": "ou", "columns": "pe;dx"})

@@ -4,6 +4,8 @@ machine-readable, as elsewhere in the API."""
 
 import pytest
 
+from tests.casework.conftest import child, sponsor, sponsorship
+
 pytestmark = pytest.mark.django_db
 
 
@@ -93,7 +95,7 @@ def test_a_branch_records_through_the_api(union, bearer):
     empty = post(f"/api/v1/sponsorships/{s_code}/supports", {"date": "2024-04-20"})
     assert empty.json()["errors"][0]["code"] == "empty_support"
     listed = api.get("/api/v1/sponsorships").json()
-    assert [len(s["supports"]) for s in listed] == [3]
+    assert [len(s["supports"]) for s in listed["items"]] == [3] and listed["count"] == 1
     address = post(
         "/api/v1/trusted-addresses",
         {
@@ -109,7 +111,7 @@ def test_a_branch_records_through_the_api(union, bearer):
     # Another branch's cadre finds none of it.
     other = bearer(union["b"]["cadre"])
     assert other.get(f"/api/v1/dv-cases/{code}").status_code == 404
-    assert other.get("/api/v1/dv-cases").json() == []
+    assert other.get("/api/v1/dv-cases").json() == {"items": [], "count": 0}
 
 
 def test_the_paths_are_in_the_openapi_document(client):
@@ -123,3 +125,41 @@ def test_the_paths_are_in_the_openapi_document(client):
         "/api/v1/dv-cases/{code}/services",
     ):
         assert path in paths, path
+
+
+LISTS = (
+    "/api/v1/sponsorships",
+    "/api/v1/sponsorships/children",
+    "/api/v1/sponsorships/sponsors",
+    "/api/v1/dv-cases",
+    "/api/v1/trusted-addresses",
+)
+
+
+def test_the_lists_are_paged_not_cut(union, bearer, client):
+    """Each list answers pages with the total: three sponsorships read two then one, none
+    dropped (the lists stopped silently at 1.000 records before), and a limit over 10.000 is
+    refused, not cut down."""
+    a = union["a"]
+    cadre = a["cadre"]
+    starts = ("2024-01-01", "2024-02-01", "2024-03-01")
+    for i, start in enumerate(starts):
+        sponsorship(
+            cadre, child(cadre, a["commune"]), sponsor(cadre, a["village"], f"Hư Cấu {i}"), start
+        )
+    api = bearer(cadre)
+    first = api.get("/api/v1/sponsorships?limit=2").json()
+    rest = api.get("/api/v1/sponsorships?limit=2&offset=2").json()
+    assert first["count"] == rest["count"] == 3
+    assert [s["start"] for s in first["items"] + rest["items"]] == sorted(starts, reverse=True)
+    for path, total in zip(LISTS[1:3], (3, 3), strict=True):
+        page = api.get(f"{path}?limit=1&offset=2").json()
+        assert page["count"] == total and len(page["items"]) == 1, path
+    codes = {s["code"] for s in first["items"] + rest["items"]}
+    assert len(codes) == 3
+    assert api.get("/api/v1/dv-cases?limit=10001").status_code == 422
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in LISTS:
+        names = {p["name"] for p in paths[path]["get"]["parameters"]}
+        assert {"limit", "offset"} <= names, path
+        assert "403" in paths[path]["get"]["responses"], path

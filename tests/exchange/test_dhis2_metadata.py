@@ -186,3 +186,43 @@ def test_command_line_exports_and_imports(admin, tmp_path):
     broken.write_text('{"dataSets": [{"code": "X"}]}', encoding="utf-8")
     result = runner.invoke(app, ["import", "metadata", str(broken)])
     assert result.exit_code == 1 and "required" in result.output
+
+
+def test_an_over_long_section_name_is_a_problem_not_cut(admin):
+    """A section name longer than the column (200) was cut to 200 characters and imported; it
+    is now a problem of the import, like every other, and nothing is kept."""
+    from danso.programmes.models import DataSetElement
+
+    doc = export_metadata()
+    data_set = next(d for d in doc["dataSets"] if d["danso"]["sections"])
+    position = 0
+    data_set["danso"]["sections"][position]["name"] = "Mục " + "x" * 197  # 201 characters
+    before = sorted(DataSetElement.objects.values_list("data_set__code", "section"))
+    report = import_metadata(json.dumps(doc).encode(), admin)
+    assert [(p.type, p.id, p.field, p.code) for p in report.problems] == [
+        ("dataSets", data_set["id"], "danso.sections[0].name", "too_long")
+    ]
+    assert sorted(DataSetElement.objects.values_list("data_set__code", "section")) == before
+    data_set["danso"]["sections"][position]["name"] = "Mục " + "x" * 196  # exactly 200
+    assert import_metadata(json.dumps(doc).encode(), admin).status == "OK"
+    assert DataSetElement.objects.filter(section="Mục " + "x" * 196).exists()
+
+
+def test_the_problems_speak_the_active_language(admin):
+    """English msgids, Vietnamese from the catalogue: every message is translated."""
+    from django.utils import translation
+
+    from danso.exchange.dhis2_metadata_import import MESSAGES
+
+    with translation.override("vi"):
+        assert import_metadata(b"{not json", admin).problems[0].message == (
+            "Tệp không phải JSON hợp lệ."
+        )
+        vietnamese = {code: str(text) for code, text in MESSAGES.items()}
+    with translation.override("en"):
+        assert import_metadata(b"[]", admin).problems[0].message == (
+            "The file must be a JSON object holding lists of metadata."
+        )
+        english = {code: str(text) for code, text in MESSAGES.items()}
+    untranslated = [code for code in MESSAGES if vietnamese[code] == english[code]]
+    assert untranslated == []

@@ -119,3 +119,11 @@ def test_demo_groups_are_made_once():
     urban, rural = members("THANH_THI"), members("NONG_THON")
     assert urban and rural and not set(urban) & set(rural)
     assert OrgUnitGroupSet.objects.get(code="KHU_VUC").exclusive
+
+
+def test_import_refuses_a_field_over_128_kib_as_its_row():
+    """A group name over Python's csv field limit is that row's problem, not a crash."""
+    huge = "N" * (128 * 1024 + 1)
+    result = import_csv(f'group_code,group_name,unit\nDTTS,"{huge}",C22045\n'.encode())
+    assert [(p.row, p.field, p.code) for p in result.problems] == [(2, "group_name", "too_long")]
+    assert not OrgUnitGroup.objects.filter(code="DTTS", name=huge).exists()

@@ -96,3 +96,24 @@ def test_csv_import_rejects_missing_columns_and_bad_encoding(merged_commune):
     utf16 = "code,name,unit_type\n".encode("utf-16")
     assert import_villages(merged_commune, utf16).errors[0].code == "encoding"
     assert not merged_commune.children.exists()
+
+
+def test_csv_import_refuses_a_field_over_128_kib_as_its_row(merged_commune):
+    """Python's csv module stops the whole file at a field over 128 KiB (`_csv.Error: field
+    larger than field limit`); the file is read, that row is refused naming its column, the
+    other rows are checked too, and nothing is created."""
+    old = merged_commune.predecessor_links.first().old.code
+    huge = "Thôn " + "x" * (128 * 1024)
+    csv = (
+        "code,name,unit_type,legacy_commune\n"
+        f'01,Thôn Đông,thon,{old}\n02,"{huge}",thon,{old}\n03,Thôn 3,nope,{old}\n'
+    ).encode()
+    result = import_villages(merged_commune, csv)
+    assert [(e.row, e.field, e.code) for e in result.errors] == [
+        (3, "name", "too_long"),
+        (4, "unit_type", "invalid_unit_type"),
+    ]
+    assert result.errors[0].message
+    assert not merged_commune.children.exists()
+    fixed = import_villages(merged_commune, csv.replace(huge.encode(), "Thôn 2".encode()))
+    assert [(e.row, e.code) for e in fixed.errors] == [(4, "invalid_unit_type")]

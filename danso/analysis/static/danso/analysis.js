@@ -28,10 +28,11 @@
     answer.rows.forEach(function (row) {
       var keys = {};
       AXES.forEach(function (axis) { keys[axis] = answer.metaData.dimensions[axis][0]; });
-      dims.forEach(function (name, i) { if (i < row.length - 4) keys[name === answer.metaData.ou_dimension ? "ou" : name] = row[i]; });
+      dims.forEach(function (name, i) { if (i < row.length - 5) keys[name === answer.metaData.ou_dimension ? "ou" : name] = row[i]; });
       var n = row.length;
-      at[keys.dx + "|" + keys.pe + "|" + keys.ou] = {value: row[n - 4], numerator: row[n - 3],
-                                                    denominator: row[n - 2], caution: row[n - 1]};
+      at[keys.dx + "|" + keys.pe + "|" + keys.ou] = {value: row[n - 5], numerator: row[n - 4],
+                                                    denominator: row[n - 3], caution: row[n - 2],
+                                                    estimate: row[n - 1]};
     });
     return at;
   }
@@ -90,6 +91,10 @@
           var mark = el("span", {"class": "caution-mark", "title": cell.caution, "aria-label": cell.caution, "tabindex": "0"}, "⚠");
           td.appendChild(mark);
           td.title = cell.caution;
+        }
+        if (cell.estimate) {  /* re-aggregated from the other map by apportioning */
+          td.appendChild(el("span", {"class": "estimate-mark", "title": cell.estimate, "aria-label": cell.estimate, "tabindex": "0"}, " ≈"));
+          td.title = (td.title ? td.title + " " : "") + cell.estimate;
         }
         if (figure.rate && cell.denominator !== null && cell.denominator !== undefined) {
           td.appendChild(el("small", {"class": "parts"}, format(cell.numerator, cell.numerator % 1 ? 1 : 0) + " / " + format(cell.denominator, cell.denominator % 1 ? 1 : 0)));
