@@ -333,8 +333,9 @@ def status_of(row: QueuedChange) -> str:
     return row.resolution or row.outcome
 
 
-def open_conflicts(user, commune=None):
+def open_conflicts(user, unit=None):
+    """Open conflicts in the user's area, within `unit` (a commune, a province) if given."""
     rows = scoped(user, QueuedChange.objects.filter(is_open=True))
-    if commune is not None:
-        rows = rows.filter(village__parent=commune)
+    if unit is not None:
+        rows = rows.filter(ou_path__startswith=unit.path)
     return rows.select_related("user", "village", "person").order_by("received_at")

@@ -65,7 +65,8 @@ class QueuedIn(Schema):
         None,
         ge=0,
         lt=2**63,
-        description="the person's version (a birth: the mother's) the change was made on",
+        description="the person's version (a birth: the mother's) the change was made on; "
+        "omitted: no conflict check (a client that does not track versions)",
     )
     change: ChangeIn
 
@@ -172,7 +173,8 @@ def my_queued(request, key_list: str = ""):
 
 @router.get("/offline/conflicts", response=list[QueuedOut])
 def conflicts(request, commune: str | None = None):
-    """Open conflicts in the caller's area (of one commune when `commune` is given)."""
+    """Open conflicts in the caller's area (within one unit, a commune or a province, when
+    `commune` names it)."""
     unit = get_visible_unit_or_404(request.auth, commune) if commune else None
     return [_out(r) for r in offline.open_conflicts(request.auth, unit)]
 

@@ -109,14 +109,16 @@ def offline_village(request, uid):
 @login_required
 def conflict_list(request, uid):
     commune = get_visible_unit_or_404(request.user, uid)
-    if commune.level != Level.COMMUNE or not can_review(request.user, commune.path):
+    if commune.level in (Level.VILLAGE, Level.ORGANISATION) or not can_review(
+        request.user, commune.path
+    ):
         raise PermissionDenied
     rows = [
         (row, offline.describe(row.payload))
         for row in offline.open_conflicts(request.user, commune)
     ]
     decided = (
-        scoped(request.user, QueuedChange.objects.filter(village__parent=commune))
+        scoped(request.user, QueuedChange.objects.filter(ou_path__startswith=commune.path))
         .exclude(resolution="")
         .select_related("user", "resolved_by", "person")
         .order_by("-resolved_at")[:20]

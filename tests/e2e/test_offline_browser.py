@@ -4,6 +4,7 @@
 1. The collaborator opens the offline slip, the network goes, the page reloads from the
    service worker's cache, a birth is recorded and shown queued; the network returns, it is
    sent and accepted, and the commune officer finds it on the village's slip.
+   A change the register refuses comes back "sent back" with its Vietnamese message.
 2. Two phones of the village's collaborator, both offline, start a method for the same
    woman; back online one after the other: the first is accepted, the second is a conflict
    shown on the phone and on the officer's page with both versions; applied from the phone,
@@ -14,6 +15,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import shot, sign_in
 
@@ -72,6 +74,7 @@ def test_a_birth_recorded_offline_reaches_the_commune(browser, server):
     phone = open_offline(context, server)
     assert "Dữ liệu thôn trên điện thoại từ" in phone.locator("#data-status").inner_text()
     mother = women(phone, 1988, 1998)[0]
+    no_method = next(p for p in phone.evaluate(PEOPLE) if p["sex"] == "1" and not p["method"])
 
     context.set_offline(True)
     phone.reload()  # from the service worker's cache: the network is off
@@ -83,11 +86,21 @@ def test_a_birth_recorded_offline_reaches_the_commune(browser, server):
     item = phone.locator("#queue li", has_text="Y Ngoại Tuyến")
     assert item.get_attribute("data-status") == "queued"
     assert "Đang chờ trên điện thoại" in item.inner_text()
+    # A change the register will refuse: he uses no method to stop.
+    record(phone, "method_stop", **{"o-person": str(no_method["id"])})
+    expect(phone.locator("#queue li[data-status='queued']")).to_have_count(2)
     shot(phone, "phone-offline-queue")
 
     context.set_offline(False)  # the page hears `online` and sends the queue
     phone.wait_for_selector("#queue li[data-status='accepted']")
     assert "Đã nhận vào phiếu" in item.inner_text()
+    refused = phone.locator("#queue li[data-status='refused']")
+    refused.wait_for()
+    assert no_method["full_name"] in refused.inner_text() and "Bị trả lại" in refused.inner_text()
+    assert (
+        refused.locator(".errors").inner_text()
+        == "Người này không sử dụng biện pháp tránh thai nào."
+    )
     shot(phone, "phone-offline-sent")
     context.close()
 

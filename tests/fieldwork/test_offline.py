@@ -242,7 +242,7 @@ def test_resolved_discard_keeps_the_register_and_the_change(world, login):
     assert entry.actor == world["officer"] and entry.changes_dict["resolution"][1] == "discarded"
 
 
-def test_conflicts_are_scoped(world, make_user, bearer):
+def test_conflicts_are_scoped(world, make_user, bearer, login):
     answer = _conflict(world)
     other_commune = OrgUnit.objects.get(uid="C24211").parent.children.exclude(uid="C24211").first()
     stranger = make_user("xa_khac", Role.COMMUNE, other_commune)
@@ -262,6 +262,12 @@ def test_conflicts_are_scoped(world, make_user, bearer):
         .json()
     )
     assert [c["id"] for c in officer] == [answer["id"]]
+    province = make_user("tinh_offline", Role.PROVINCE, OrgUnit.objects.get(uid="P66"))
+    assert [
+        c["id"] for c in bearer(province).get("/api/v1/offline/conflicts?commune=P66").json()
+    ] == [answer["id"]]
+    page = login(province).get("/ngoai-tuyen/xung-dot/xa/P66/")
+    assert page.status_code == 200 and "Vợ 01" in page.content.decode()
     # Recording elsewhere is refused: the outsider's village is not this one.
     refused = send(
         bearer(world["outsider"]), world["village"], "x", item("key-out-0001", start(world, "5"), 0)

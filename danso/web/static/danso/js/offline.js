@@ -118,7 +118,7 @@ document.addEventListener("submit", function (e) {
     if (!data) { status.textContent = msg.msgNodata; return; }
     var at = new Date(data.downloaded_at);
     status.textContent = msg.msgDownloaded + " " + day(at) + " " + at.toTimeString().slice(0, 5)
-      + " · " + data.households.length + " / " + data.persons.length;
+      + " · " + data.households.length + " " + msg.msgHouseholds + ", " + data.persons.length + " " + msg.msgPersons;
     fillPeople();
   }
 
