@@ -4,6 +4,7 @@ pickers fill the same `dv` and `ky` parameters the pages always read."""
 
 import datetime
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.utils import timezone
@@ -76,3 +77,53 @@ def unit_label(user, uid: str) -> str:
     """The name the picker shows for a uid already chosen (empty when not visible)."""
     unit = visible_units(user).filter(uid=uid).first() if uid else None
     return unit.name if unit else ""
+
+
+def _current_communes():
+    from django.db.models import Q
+
+    from danso.orgunits.models import REFORM_DATE
+
+    communes = OrgUnit.objects.filter(level=Level.COMMUNE).select_related("parent")
+    return communes.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=REFORM_DATE))
+
+
+def picker_communes(user, query: str) -> list[dict]:
+    """Current communes anywhere in the country for a move's origin or destination (a move
+    leaves the user's area by definition; a commune's name is no one's data): with no query
+    the communes of the user's province, their own first; with one, the matches by name
+    (with or without diacritics), code or identifier."""
+    from danso.accounts.scope import home_unit
+
+    held = set(user.org_units.values_list("pk", flat=True))
+    communes = _current_communes()
+    home = home_unit(user)
+    own_paths = [u.path for u in user.org_units.all()]
+    if query.strip():
+        found = list(communes.search(query)[:200])
+    else:
+        parts = home.path.strip("/").split("/") if home else []
+        found = list(communes.filter(path__startswith=f"/{'/'.join(parts[:2])}/")[:200]) if (
+            len(parts) >= 2) else []  # fmt: skip
+    mine = {u.pk for u in found if any(p.startswith(u.path) for p in own_paths)}
+    found.sort(key=lambda u: (u.pk not in mine, u.name))
+    return [_row(u, held | mine) for u in found[:RESULTS]]
+
+
+@login_required
+def commune_choices(request):
+    """GET /don-vi/chon-xa/?q=…: JSON of current communes for the commune picker."""
+    return JsonResponse({"results": picker_communes(request.user, request.GET.get("q", ""))})
+
+
+class CommunePicker(forms.TextInput):
+    """A commune's identifier typed, or, with pickers.js, found by its name: the field still
+    posts the identifier (C24211); the name of the one chosen is shown."""
+
+    template_name = "web/_commune_picker_widget.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        unit = _current_communes().filter(uid=value).first() if value else None
+        context["widget"]["unit_name"] = unit.name if unit else ""
+        return context

@@ -10,6 +10,7 @@ from danso.register import codes
 from danso.register.models import EventKind
 from danso.register.projection import PERSON_FIELDS
 
+from .pickers import CommunePicker
 from .stale import version_field
 
 BLANK = [("", "—")]
@@ -93,13 +94,12 @@ class ChangeForm(forms.Form):
     )
     arrived_on = forms.DateField(label=_("Arrived on"), required=False)
     intends_to_stay = forms.BooleanField(label=_("Intends to stay"), required=False, initial=True)
-    # Communes by their identifier (C24211): the receiving commune's inbox finds the person.
-    origin = forms.CharField(
-        label=_("Moved from"), max_length=200, required=False, help_text=_("Commune identifier")
-    )
-    destination = forms.CharField(
-        label=_("Moved to"), max_length=200, required=False, help_text=_("Commune identifier")
-    )
+    # Communes by their identifier (C24211), found by name with the commune picker: the
+    # receiving commune's inbox finds the person.
+    origin = forms.CharField(label=_("Moved from"), max_length=200, required=False,
+                             widget=CommunePicker())  # fmt: skip
+    destination = forms.CharField(label=_("Moved to"), max_length=200, required=False,
+                                  widget=CommunePicker())  # fmt: skip
     mother = forms.TypedChoiceField(label=_("Mother"), required=False, coerce=int, empty_value=None)
     spouse = forms.TypedChoiceField(label=_("Spouse"), required=False, coerce=int, empty_value=None)
     # A spouse living outside the collaborator's area: named by their number in the register,

@@ -345,6 +345,14 @@ def person_detail(request, pk):
     # The spouse may live in another village of the commune, outside a collaborator's scope:
     # named, but linked only when in scope.
     spouse = Person.objects.select_related("village").filter(pk=state["spouse"]).first()
+    # Each entry is cancelled where it was made: a person who moved in keeps the entries of
+    # the sending commune in their history, and only that commune's officers may cancel them
+    # (cancel_event answers 404 to anyone else), so the link is offered per entry.
+    events = list(timeline(person=person))
+    cancellable = {
+        e.pk for e in events
+        if (can_review if e.is_accepted else can_record)(request.user, e.ou_path)
+    }  # fmt: skip
     return render(
         request,
         "register/person.html",
@@ -355,10 +363,9 @@ def person_detail(request, pk):
             "state": state,
             "spouse": spouse,
             "spouse_in_scope": spouse and path_in_scope(request.user, spouse.ou_path),
-            "events": timeline(person=person),
+            "events": events,
             "correction_form": CorrectionForm(),
-            "can_record": can_record(request.user, person.ou_path),
-            "can_review": can_review(request.user, person.ou_path),
+            "cancellable": cancellable,
         },
     )
 

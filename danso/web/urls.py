@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("don-vi/tim/", views.search, name="search"),
     path("don-vi/chon/", pickers.unit_choices, name="unit_choices"),
+    path("don-vi/chon-xa/", pickers.commune_choices, name="commune_choices"),
     path("don-vi/<str:uid>/", views.unit_detail, name="unit"),
     path("don-vi/<str:uid>/them-thon/", views.village_create, name="village_create"),
     path("don-vi/<str:uid>/nhap-thon/", views.village_import, name="village_import"),

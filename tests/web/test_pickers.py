@@ -76,3 +76,31 @@ def test_report_page_shows_the_pickers_and_keeps_codes_in_the_url(make_user, log
     # A period typed in the URL that is older than the list stays chosen, in words.
     body = client.get("/bao-cao/?bieu=02-DSX&dv=C24211&ky=2019Q2").content.decode()
     assert '<option value="2019Q2" selected>Quý 2/2019</option>' in body
+
+
+def test_the_commune_picker_finds_current_communes_of_any_province(two_communes, login):
+    """A move's origin or destination lies outside the user's area: the commune picker
+    offers current communes anywhere (never a pre-2025 one, never another level)."""
+    officer = login(two_communes["a"]["user"])
+    own = two_communes["a"]["commune"]
+    rows = officer.get("/don-vi/chon-xa/").json()["results"]
+    assert rows[0]["uid"] == own.uid and rows[0]["own"] is True
+    assert all(r["level"] == "commune" and not r["legacy"] for r in rows)
+    hanoi = officer.get("/don-vi/chon-xa/", {"q": "ba dinh"}).json()["results"]
+    assert ("Phường Ba Đình", False) in [(r["name"], r["legacy"]) for r in hanoi]
+    assert all(r["level"] == "commune" and not r["legacy"] for r in hanoi)
+    assert officer.get("/don-vi/chon-xa/", {"q": "C24211"}).json()["results"][0]["uid"] == (
+        "C24211"
+    )
+
+
+def test_the_change_form_offers_the_commune_picker_for_a_move(two_communes, login):
+    from danso.register import services
+
+    a = two_communes["a"]
+    household = services.create_household(a["village"], number="01")
+    html = login(a["user"]).get(f"/so-a0/ho/{household.pk}/ghi/").content.decode()
+    for name in ("origin", "destination"):
+        field = re.search(rf'<div class="field" data-field="{name}">(.*?)</div>', html, re.S)
+        assert 'data-url="/don-vi/chon-xa/"' in field.group(1), name
+        assert f'name="{name}"' in field.group(1) and "picker-code" in field.group(1)
