@@ -193,7 +193,7 @@ def get_plan(request, ou: str, year: Year):
     """A unit's plan for a year: each target with its original and current revision and the
     whole history (empty when the unit has no plan)."""
     unit = get_visible_unit_or_404(request.auth, ou)
-    plan = Plan.objects.filter(unit=unit, year=year).first()
+    plan = Plan.objects.filter(unit=unit, year=year, group__isnull=True).first()
     lines = plans.lines(plan, request.auth) if plan else []
     return {"ou": unit.uid, "year": year, "targets": [_line(line) for line in lines]}
 
