@@ -79,3 +79,17 @@ def test_analysis_row_of_the_group(group_plan):
     assert (target.value, done.value, done.numerator, done.denominator) == (40, 10.0, 4, 40)
     r = run(officer, [dx, "pe:2025Q3"], ["ou:P66;OU_GROUP-DTTS_T"], {}, today=TODAY)
     assert r.cell("PROGRESS.ACT_COMM_SESSIONS", "2025Q3", "OU_FILTER").value == 10.0
+
+
+def test_api_sets_a_group_target(group_plan, bearer):
+    import json
+
+    api = bearer(group_plan["officer"])
+    url = "/api/v1/plans/P66/2026/targets"
+    body = {"metric": "ACT_COMM_SESSIONS", "value": 30, "group": "DTTS_T"}
+    answer = api.post(url, json.dumps(body), content_type="application/json")
+    assert answer.status_code == 201
+    assert Plan.objects.get(unit=group_plan["province"], year=2026).group == group_plan["group"]
+    body["group"] = "NOPE"
+    refused = api.post(url, json.dumps(body), content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["code"] == "unknown_group"
