@@ -308,8 +308,20 @@ def _activities(figures: list[Figure], periods, units) -> dict[Key, Cell]:
 def _planned(figures: list[Figure], periods, units) -> dict[Key, Cell]:
     plan_units = {u.pk for item in units for u in item.units}
     years = {p.span.start.year for p in periods if p.span.start.year == p.span.end.year}
-    plans = Plan.objects.filter(unit__in=plan_units, year__in=years).prefetch_related("targets")
-    targets = {(plan.unit_id, plan.year): latest(plan.targets.all()) for plan in plans}
+    plans = Plan.objects.filter(unit__in=plan_units, year__in=years, group__isnull=True)
+    targets = {(plan.unit_id, plan.year): latest(plan.targets.all())
+               for plan in plans.prefetch_related("targets")}  # fmt: skip
+    # A group set's row takes the targets of its group's plans (programmes.plans.set_target
+    # with a group) whose unit contains the row's members: keyed ("group", group id, year).
+    groups = {item.group.pk: item for item in units if item.group is not None}
+    if groups:
+        grouped = Plan.objects.filter(group__in=list(groups), year__in=years)
+        for plan in grouped.select_related("unit").prefetch_related("targets"):
+            members = groups[plan.group_id].units
+            if members and all(m.path.startswith(plan.unit.path) for m in members):
+                key = ("group", plan.group_id, plan.year)
+                mine = latest(plan.targets.all())
+                targets.setdefault(key, {}).update(mine)
     progress = [f for f in figures if f.kind == kinds.PROGRESS]
     actuals = {}
     if progress:
@@ -346,6 +358,11 @@ def _target_of(targets: dict, item: UnitItem, year: int, figure: Figure):
     """The target of the row's units for the year: the bound progress is measured against (the
     lower end of a floor, the upper of a ceiling), added up over several units for counts and
     stocks; None where a unit has none, or for a rate of several units."""
+    if item.group is not None:  # the group's own plan, if it has one
+        target = targets.get(("group", item.group.pk, year), {}).get(figure.code)
+        if target is not None:
+            at_least = target.direction == AT_LEAST or target.value_max is None
+            return target.value if at_least else target.value_max
     total = Decimal(0)
     for unit in item.units:
         target = targets.get((unit.pk, year), {}).get(figure.code)

@@ -136,7 +136,10 @@ def run(user, dimension: list[str], filter: list[str], shortcuts: dict[str, str]
             ou = [UnitItem(u.uid, u.name, [u]) for u in found]
         else:
             name = ", ".join(u.name for u in found[:3]) + ("…" if len(found) > 3 else "")
-            ou = [UnitItem(OU_FILTER, name, found)]
+            # One group as the filter is that group's planned area (its group plans' targets).
+            named = [i for i in given["ou"][1] if i.startswith("OU_GROUP-")]
+            group = unit_items._group(named[0]) if len(named) == 1 else None
+            ou = [UnitItem(OU_FILTER, name, found, group)]
     if not given["dx"][0] and len(figures) > 1:
         raise AnalysisError("dx_filter", _("Figures can be a filter only one at a time."), "dx")
     # With a group set, the ou filter is the area the groups are taken in, not an axis.
@@ -175,7 +178,7 @@ def _groups(user, code: str, items: list[str], boundary) -> list[UnitItem]:
     rows = []
     for group in groups:
         members = list(visible_units(user, group.members.filter(inside)).order_by("path"))
-        rows.append(UnitItem(group.code, group.name, members))
+        rows.append(UnitItem(group.code, group.name, members, group))
     return rows
 
 

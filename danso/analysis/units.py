@@ -35,6 +35,7 @@ class UnitItem:
     key: str
     name: str
     units: list[OrgUnit] = field(default_factory=list)
+    group: object = None  # the OrgUnitGroup of a group set's row: its group plans' targets
 
 
 def depth(unit: OrgUnit) -> int:

@@ -30,6 +30,8 @@ class TargetIn(Schema):
     value: TargetValue
     value_max: TargetValue | None = None
     direction: str = ""  # at_least or at_most; empty: the usual one for the figure
+    # An org-unit group's code: the target of its members inside the unit as one area.
+    group: str | None = None
 
 
 class ReviseIn(Schema):
@@ -193,7 +195,7 @@ def get_plan(request, ou: str, year: Year):
     """A unit's plan for a year: each target with its original and current revision and the
     whole history (empty when the unit has no plan)."""
     unit = get_visible_unit_or_404(request.auth, ou)
-    plan = Plan.objects.filter(unit=unit, year=year).first()
+    plan = Plan.objects.filter(unit=unit, year=year, group__isnull=True).first()
     lines = plans.lines(plan, request.auth) if plan else []
     return {"ou": unit.uid, "year": year, "targets": [_line(line) for line in lines]}
 
@@ -201,11 +203,21 @@ def get_plan(request, ou: str, year: Year):
 @router.post("/plans/{ou}/{year}/targets", response={201: TargetOut, 403: ErrorOut, 422: ErrorOut})
 def set_target(request, ou: str, year: Year, payload: TargetIn):
     """Add a target (`metric`: a data element code, a register figure or an indicator code)
-    to the unit's plan for the year; a range is `value`–`value_max`."""
+    to the unit's plan for the year; a range is `value`–`value_max`. With `group` (an org-unit
+    group's code), to the unit's plan for that group: its members inside the unit as one planned
+    area (422 `unknown_group`, `no_members`)."""
     unit = get_visible_unit_or_404(request.auth, ou)
     try:
+        group = None
+        if payload.group:
+            from danso.orgunits.models import OrgUnitGroup
+
+            group = OrgUnitGroup.objects.filter(code=payload.group).first()
+            if group is None:
+                raise PlanError("unknown_group", _("Unknown org unit group “%(item)s”.")
+                                % {"item": payload.group}, "group")  # fmt: skip
         target = plans.set_target(request.auth, unit, year, payload.metric, payload.value,
-                                  payload.value_max, payload.direction)  # fmt: skip
+                                  payload.value_max, payload.direction, group)  # fmt: skip
     except PlanError as err:
         return _refused(err)
     return Status(201, target)

@@ -544,6 +544,10 @@ class Plan(models.Model):
     unit = models.ForeignKey("orgunits.OrgUnit", on_delete=models.PROTECT, related_name="+")
     ou_path = models.CharField(max_length=255, db_index=True)
     year = models.PositiveSmallIntegerField()
+    # A plan for an org-unit group as one planned area ("the communes of the ethnic-minority
+    # areas" of the unit): its targets are followed over the group's members inside the unit.
+    group = models.ForeignKey("orgunits.OrgUnitGroup", on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+")  # fmt: skip
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="+")  # fmt: skip
@@ -551,7 +555,13 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["-year", "ou_path"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="plan_once_a_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="plan_once_a_year",
+                                    condition=models.Q(group__isnull=True)),
+            models.UniqueConstraint(fields=["unit", "group", "year"],
+                                    name="group_plan_once_a_year",
+                                    condition=models.Q(group__isnull=False)),
+        ]  # fmt: skip
 
     def __str__(self):
         return f"{self.unit_id} {self.year}"

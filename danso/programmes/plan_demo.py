@@ -24,7 +24,8 @@ def plan_communes(province: OrgUnit, first: OrgUnit) -> list[OrgUnit]:
 def create_plan_demo(officer, province: OrgUnit, commune: OrgUnit, fpa: OrgUnit) -> None:
     """The province's plan, set and allocated by its officer; nothing if it already has one."""
     year = timezone.localdate().year
-    if officer is None or Plan.objects.filter(unit=province, year=year).exists():
+    planned = Plan.objects.filter(unit=province, year=year, group__isnull=True)
+    if officer is None or planned.exists():
         return
     communes = plan_communes(province, commune)
 

@@ -149,7 +149,10 @@ def allocation(target: Target) -> Allocation:
     metric = metrics.find(target.metric)
     children = list(child_units(target.plan.unit))
     child_targets = Target.objects.filter(
-        plan__unit__in=children, plan__year=target.plan.year, metric=target.metric
+        plan__unit__in=children,
+        plan__year=target.plan.year,
+        metric=target.metric,
+        plan__group__isnull=True,
     ).select_related("plan", "allocated_from")
     by_unit: dict[int, Target] = {}  # each child's current target of this metric
     for t in child_targets:
@@ -263,7 +266,8 @@ def _metric(user, code: str) -> Metric:
     return metric
 
 
-def plan_of(unit: OrgUnit, year: int, user=None) -> Plan:
+def plan_of(unit: OrgUnit, year: int, user=None, group=None) -> Plan:
+    """The unit's plan for the year, or (`group`) the plan of the group's members inside it."""
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise PlanError("bad_year", _("Not a plan year."), "year")
     try:
@@ -271,7 +275,7 @@ def plan_of(unit: OrgUnit, year: int, user=None) -> Plan:
     except maps.MapError as err:
         raise PlanError(err.code, err.message, "year") from None
     plan, _created = Plan.objects.get_or_create(
-        unit=unit, year=year, defaults={"ou_path": unit.path, "created_by": user}
+        unit=unit, year=year, group=group, defaults={"ou_path": unit.path, "created_by": user}
     )
     return plan
 
@@ -301,7 +305,8 @@ def allocation_version(target: Target) -> str:
     current target of the metric. The allocation page and the API's ETag carry it."""
     children = child_units(target.plan.unit).values("pk")
     rows = sorted(Target.objects.filter(
-        plan__unit__in=children, plan__year=target.plan.year, metric=target.metric
+        plan__unit__in=children, plan__year=target.plan.year, metric=target.metric,
+        plan__group__isnull=True,
     ).values_list("plan__unit_id", "revision", "value", "value_max"))  # fmt: skip
     text = f"{target.pk}|{current_of(target).pk}|" + ";".join(map(str, rows))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -315,14 +320,19 @@ def _is_current(target: Target) -> bool:
 
 @transaction.atomic
 def set_target(user, unit: OrgUnit, year: int, metric: str, value, value_max=None,
-               direction: str = "") -> Target:  # fmt: skip
-    """A new target in the unit's plan for the year (the plan is created if needed)."""
+               direction: str = "", group=None) -> Target:  # fmt: skip
+    """A new target in the unit's plan for the year (the plan is created if needed); with
+    `group` (an OrgUnitGroup), in the plan of the group's members inside the unit, followed
+    over them as one planned area (rates too: from the members' summed parts)."""
     _require(user, unit)
     found = _metric(user, metric)
     low, high = _values(value, value_max)
     if direction and direction not in Target.Direction.values:
         raise PlanError("bad_direction", _("A target is a floor or a ceiling."), "direction")
-    plan = plan_of(unit, year, user)
+    if group is not None and not group.members.filter(path__startswith=unit.path).exists():
+        raise PlanError("no_members", _("The group has no member inside %(unit)s.")
+                        % {"unit": unit}, "group")  # fmt: skip
+    plan = plan_of(unit, year, user, group)
     if plan.targets.filter(metric=found.code).exists():
         raise PlanError(
             "already_set",

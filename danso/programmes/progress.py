@@ -203,12 +203,18 @@ def _plans(user, root: OrgUnit, year: int):
     plans = Plan.objects.filter(ou_path__startswith=root.path, year=year)
     if user is not None:
         plans = scoped(user, plans)
-    return list(plans.select_related("unit").prefetch_related("targets").order_by("ou_path"))
+    found = list(plans.select_related("unit", "group").prefetch_related("targets")
+                 .order_by("ou_path", "group"))  # fmt: skip
+    for plan in found:  # a group's plan follows its members inside the unit
+        plan.members = (list(plan.group.members.filter(path__startswith=plan.unit.path))
+                        if plan.group_id else [plan.unit])  # fmt: skip
+    return found
 
 
 def _element_values(plans, codes, root: OrgUnit, day: datetime.date) -> tuple[dict, dict]:
-    """{plan unit uid: {(element code, option combo code): value}} added up over each planned
-    unit's subtree, from the values of the root's subtree; and {plan unit uid: method} where a
+    """{plan id: {(element code, option combo code): value}} added up over each planned unit's
+    subtree (a group plan's members'), from the values of the root's subtree; and {plan id:
+    method} where a
     part came from the other map by apportioning. In 2025, the year of the reform, values of
     the other map are re-aggregated (maps.by_row: January–June were entered on the old map,
     July–December on the new one); other years are on one map."""
@@ -224,16 +230,17 @@ def _element_values(plans, codes, root: OrgUnit, day: datetime.date) -> tuple[di
         for other in maps.other_map_roots([root] + [p.unit for p in plans]):
             if not other.startswith(root.path):
                 by_path.update(aggregate.values_by_path(elements, other, start, day))
-        items = [SimpleNamespace(key=p.unit.uid, units=[p.unit]) for p in plans]
+        items = [SimpleNamespace(key=p.pk, units=p.members) for p in plans]
         return maps.by_row(by_path, items, day)
     out = {}
     for plan in plans:
         merged: dict = defaultdict(Decimal)
+        paths = [m.path for m in plan.members]
         for path, values in by_path.items():
-            if path.startswith(plan.ou_path):
+            if any(path.startswith(m) for m in paths):
                 for key, value in values.items():
                     merged[key] += value
-        out[plan.unit.uid] = merged
+        out[plan.pk] = merged
     return out, {}
 
 
@@ -262,6 +269,17 @@ def _register_value(figures, uid: str, metric: Metric) -> float | None:
     return figures.value(uid, metric.code)
 
 
+def _group_register_value(figures, plan, metric: Metric) -> float | None:
+    """A unit's register figure, or for a group's plan the members' counts and stocks added up
+    (a rate of several units is not added up: no actual)."""
+    if not plan.group_id:
+        return _register_value(figures[plan.unit.uid], plan.unit.uid, metric)
+    if metric.kind == RATE:
+        return None
+    found = [_register_value(figures[m.uid], m.uid, metric) for m in plan.members]
+    return float(sum(v for v in found if v is not None))
+
+
 def progress(root: OrgUnit, year: int, day: datetime.date, user=None) -> list[UnitProgress]:
     """Progress of the current targets of every plan of the root's subtree (the user's scope),
     units in tree order."""
@@ -278,7 +296,7 @@ def progress(root: OrgUnit, year: int, day: datetime.date, user=None) -> list[Un
                          else ({}, {}))  # fmt: skip
     span = register_span(day)
     registered = {c for c, m in known.items() if m.source == "register"}
-    needs_register = [p.unit for p in plans if registered & set(current[p.pk])]
+    needs_register = [m for p in plans if registered & set(current[p.pk]) for m in p.members]
     figures = _register_figures(needs_register, span) if span and needs_register else {}
     share = elapsed_share(day) * 100
     register_share = elapsed_share(span.end) * 100 if span else 0
@@ -290,21 +308,21 @@ def progress(root: OrgUnit, year: int, day: datetime.date, user=None) -> list[Un
             if metric is None:
                 continue
             if metric.source != "register":
-                actual = _aggregate_value(values[plan.unit.uid], metric)
+                actual = _aggregate_value(values[plan.pk], metric)
                 through, expected = day, share
             elif span is None:
                 actual = 0.0 if metric.kind == COUNT else None
                 through, expected = None, 0
             else:
-                actual = _register_value(figures[plan.unit.uid], plan.unit.uid, metric)
+                actual = _group_register_value(figures, plan, metric)
                 through, expected = span.end, register_share
             if metric.kind != COUNT:
                 expected = 100
             row = TargetProgress(plan.unit, target, metric, actual, through, expected)
-            if metric.source != "register" and plan.unit.uid in estimated:
+            if metric.source != "register" and plan.pk in estimated:
                 from . import maps
 
-                row.estimate = maps.method_label(estimated[plan.unit.uid], day)
+                row.estimate = maps.method_label(estimated[plan.pk], day)
             unit_progress.rows.append(_judge(row))
         result.append(unit_progress)
     return result

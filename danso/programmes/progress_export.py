@@ -17,7 +17,8 @@ FILLS = {GREEN: "C8E6C9", AMBER: "FFE0B2", RED: "FFCDD2"}
 STATUS = {GREEN: "Đúng tiến độ", AMBER: "Chậm nhẹ", RED: "Chậm tiến độ"}
 HEADER = ["STT", "Đơn vị", "Chỉ tiêu", "Đơn vị tính", "Mức", "Kế hoạch", "Đến",
           "Lần điều chỉnh", "Thực hiện", "Số liệu đến ngày", "% thực hiện", "% cần đạt",
-          "Trạng thái", "Đạt"]  # fmt: skip
+          "Trạng thái", "Đạt", "Ước tính"]  # fmt: skip
+STATUS_COLUMN = HEADER.index("Trạng thái") + 1
 
 
 def _line(number: int, row: TargetProgress) -> list:
@@ -30,6 +31,7 @@ def _line(number: int, row: TargetProgress) -> list:
         row.through.strftime("%d/%m/%Y") if row.through else "",
         None if row.percent is None else round(row.percent, 1), round(row.expected, 1),
         STATUS.get(row.status, "Chưa có số liệu"), "Đạt" if row.met else "",
+        row.estimate or "",  # part of the actual apportioned from the other map (maps.py)
     ]  # fmt: skip
 
 
@@ -40,7 +42,7 @@ def _table(sheet, rows: list[TargetProgress]) -> None:
         sheet.append(_line(number, row))
         if row.status in FILLS:
             fill = PatternFill("solid", fgColor=FILLS[row.status])
-            sheet.cell(sheet.max_row, len(HEADER) - 1).fill = fill
+            sheet.cell(sheet.max_row, STATUS_COLUMN).fill = fill
     for line in sheet.iter_rows(min_row=first, max_row=sheet.max_row, max_col=len(HEADER)):
         for cell in line:
             cell.border = BOX

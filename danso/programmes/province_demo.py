@@ -216,7 +216,7 @@ def _womens_union(writer, commune, villages, years, today):
 
 def _allocate_reach(officer, province, year, targets: dict) -> None:
     """The province's people-reached target, the sum of the communes', allocated to each."""
-    plan = Plan.objects.filter(unit=province, year=year).first()
+    plan = Plan.objects.filter(unit=province, year=year, group__isnull=True).first()
     if plan is None or Target.objects.filter(plan=plan, metric="ACT_COMM_REACHED").exists():
         return
     total = sum(targets.values())

@@ -85,7 +85,11 @@ def _old_targets(province: OrgUnit, level: str | None = None, metric: str | None
     found = Target.objects.none()
     for path in paths:
         found |= Target.objects.filter(plan__ou_path__startswith=path)
-    found = found.filter(plan__year=YEAR, plan__unit__level__in=[Level.DISTRICT, Level.COMMUNE])
+    found = found.filter(
+        plan__year=YEAR,
+        plan__group__isnull=True,
+        plan__unit__level__in=[Level.DISTRICT, Level.COMMUNE],
+    )
     if level:
         found = found.filter(plan__unit__level=level)
     if metric:
@@ -129,7 +133,10 @@ def propose(province: OrgUnit, code: str, user=None) -> Proposal:
     remapper = maps.Remapper(LEGACY_VALID_TO)
     communes = list(new_communes(province))
     mine = {}
-    for t in Target.objects.filter(plan__unit__in=communes, plan__year=YEAR, metric=metric.code):
+    mine_q = Target.objects.filter(
+        plan__unit__in=communes, plan__year=YEAR, metric=metric.code, plan__group__isnull=True
+    )
+    for t in mine_q:
         mine.setdefault(t.plan.unit_id, []).append(t)
     for commune in communes:
         share, method = Decimal(0), maps.EXACT
@@ -159,7 +166,7 @@ def save(user, province: OrgUnit, code: str, shares: list[plans.Share], reason: 
          expected: str | None = None) -> Proposal:  # fmt: skip
     """Write the new communes' 2025 targets (a new target, or a revision where it changes)."""
     plans._require(user, province)
-    Plan.objects.select_for_update().filter(unit=province, year=YEAR).first()
+    Plan.objects.select_for_update().filter(unit=province, year=YEAR, group__isnull=True).first()
     proposal = propose(province, code, user)
     if expected is not None and (tag := version(proposal)) != expected:
         raise StaleReallocation(tag)

@@ -73,7 +73,7 @@ def plan_page(request, uid, year):
             else:
                 messages.success(request, _("Target added."))
                 return redirect("plan", uid=unit.uid, year=year)
-    plan = Plan.objects.filter(unit=unit, year=year).first()
+    plan = Plan.objects.filter(unit=unit, year=year, group__isnull=True).first()
     lines = plans.lines(plan, request.user) if plan else []
     rows = [(line, plans.allocation(line.current), _may_revise(request.user, line.current))
             for line in lines]  # fmt: skip
@@ -206,8 +206,13 @@ def progress_page(request):
         )
         response["Content-Disposition"] = f'attachment; filename="tien-do-{unit.uid}-{day}.xlsx"'
         return response
-    own = next((p for p in found if p.unit.pk == unit.pk), None)
-    children = [p for p in found if p.unit.parent_id == unit.pk]
+    own = next((p for p in found if p.unit.pk == unit.pk and not p.plan.group_id), None)
+    # The unit's plans for org-unit groups ("the communes of the ethnic-minority areas"): their
+    # targets are shown with the unit's own, named after the group.
+    for grouped in (p for p in found if p.unit.pk == unit.pk and p.plan.group_id):
+        own = own or progress.UnitProgress(unit, grouped.plan)
+        own.rows.extend(grouped.rows)
+    children = [p for p in found if p.unit.parent_id == unit.pk and not p.plan.group_id]
     columns = _columns([own, *children] if own else children)
     rows = [(p, _cells(p, columns)) for p in children]
     return render(request, "programmes/progress.html", {

@@ -137,3 +137,13 @@ def test_progress_in_2025_counts_the_old_map_half_year(old_plans, login):
     assert row.estimate.startswith("Ước tính")
     page = login(old_plans).get("/tien-do/", {"dv": "C24544", "ngay": "30/09/2025"})
     assert "≈" in page.content.decode()
+    import io
+
+    import openpyxl
+
+    export = login(old_plans).get("/tien-do/", {"dv": "C24544", "ngay": "30/09/2025",
+                                                "xuat": "xlsx"})  # fmt: skip
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content))["Tiến độ"]
+    lines = [r for r in sheet.iter_rows(values_only=True) if r and isinstance(r[0], int)]
+    clubs = next(r for r in lines if r[2].startswith("Số câu lạc bộ") or r[8] == 16)
+    assert clubs[8] == 16 and clubs[-1].startswith("Ước tính")

@@ -389,7 +389,7 @@ def lagging_section(draft: Draft, request: Request, day: datetime.date, progress
 
 def next_year_targets(draft: Draft, request: Request, year: int) -> None:
     """The targets of the unit's plan for `year`, if one exists."""
-    plan = Plan.objects.filter(unit=request.unit, year=year).first()
+    plan = Plan.objects.filter(unit=request.unit, year=year, group__isnull=True).first()
     if plan is None:
         draft.p(f"Kế hoạch năm {year} chưa được giao trong hệ thống; các chỉ tiêu sẽ được bổ "
                 "sung khi có quyết định giao kế hoạch.")  # fmt: skip
