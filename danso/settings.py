@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "danso.fieldwork",
     "danso.casework",
     "danso.adhoc",
+    "danso.indicators",
     "danso.api",
     "danso.web",
 ]

@@ -231,7 +231,8 @@ def create(user, *, title: str, period: str, deadline, units: list[str], element
     requester_unit = home_unit(user)
     with transaction.atomic():
         data_set = DataSet.objects.create(
-            uid=uid_for("dataSet", code), code=code, name=title, description=note,
+            uid=uid_for("dataSet", code), code=code, name=title,  # the note is the request's
+            description="Báo cáo đột xuất theo yêu cầu của cấp trên",  # metadata, as the others
             period_type=chosen_period.type, unit_types=[],
             sensitive=any(e.sensitive for e in found),
             deadline_working_days=_working_days(chosen_period.end, deadline),

@@ -4,19 +4,22 @@
   (`births`, `users`, `cpr`, `third_share`);
 - a data element, in total (`FPA_CLIENTS`) or one cell of its disaggregation
   (`KCN_WORKERS_SERVED.FEMALE_ETHNIC_MINORITY`, DHIS2's operand syntax);
-- an indicator of aggregate data (programmes.metadata.INDICATORS);
+- an indicator of aggregate data (programmes.metadata.INDICATORS, and those kept as data:
+  danso.indicators);
 - an activity measure: `ACTIVITIES.<kind>` (how many), `PARTICIPANTS.<kind>` (people taking
   part), `CLIENTS.<service>` (clients served), `ALL` for every kind or service;
 - a plan target, `TARGET.<figure>`, and its progress, `PROGRESS.<figure>` (actual from 1
   January to the period's end ÷ the target, %).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from danso.indicators.services import all_aggregate
+from danso.indicators.services import find as find_indicator
 from danso.programmes import metrics
-from danso.programmes.metadata import INDICATORS as AGGREGATE_INDICATORS
 from danso.programmes.models import (
     ActivityKind,
     CategoryCombo,
@@ -32,7 +35,26 @@ from .errors import AnalysisError
 REGISTER, ELEMENT, INDICATOR, ACTIVITY, TARGET, PROGRESS = (
     "register", "element", "indicator", "activity", "target", "progress",
 )  # fmt: skip
-AGGREGATE_BY_CODE = {i.code: i for i in AGGREGATE_INDICATORS}
+
+
+class _AggregateByCode(Mapping):
+    """The aggregate indicators by code: those declared in code, and those an administrator
+    kept as data (danso.indicators), read when asked."""
+
+    def __getitem__(self, code):
+        found = find_indicator(code)
+        if found is None:
+            raise KeyError(code)
+        return found
+
+    def __iter__(self):
+        return iter(i.code for i in all_aggregate())
+
+    def __len__(self):
+        return len(all_aggregate())
+
+
+AGGREGATE_BY_CODE = _AggregateByCode()
 ACTIVITY_MEASURES = {"ACTIVITIES": "Số hoạt động", "PARTICIPANTS": "Số người tham dự",
                      "CLIENTS": "Số khách hàng được phục vụ",
                      # by the places reached, whoever organised them (maps.activities_at)
@@ -164,7 +186,7 @@ def catalogue(user) -> list[tuple[str, list[tuple[str, str]]]]:
         if e.category_combo.code != CategoryCombo.DEFAULT:
             for coc in e.category_combo.option_combos.all():
                 data.append((f"{e.code}.{coc.code}", f"   … {coc.name}"))
-    aggregate = [(i.code, f"{i.name} ({i.unit})") for i in AGGREGATE_INDICATORS
+    aggregate = [(i.code, f"{i.name} ({i.unit})") for i in all_aggregate()
                  if may or not i.sensitive]  # fmt: skip
     activities = [
         (f"{m}.{k}", f"{label}: {str(name).lower() if k != 'ALL' else _('all')}")

@@ -11,7 +11,6 @@ import datetime
 import re
 
 from danso.orgunits.models import OrgUnit, OrgUnitGroup, OrgUnitGroupSet
-from danso.programmes.metadata import INDICATORS
 from danso.programmes.models import (
     Category,
     CategoryCombo,
@@ -161,7 +160,10 @@ def _expression_maps() -> tuple[dict, dict]:
 
 
 def _indicators(elements: dict, combos: dict) -> tuple[list[dict], list[dict]]:
-    factors = sorted({i.factor for i in INDICATORS})
+    from danso.indicators.services import all_aggregate  # declared, then kept as data
+
+    every = all_aggregate()
+    factors = sorted({i.factor for i in every})
     types = [{"id": indicator_type_uid(f), "name": "Phần trăm" if f == 100 else f"Hệ số {f}",
               "factor": f, "number": f == 1} for f in factors]  # fmt: skip
     indicators = [{
@@ -171,7 +173,7 @@ def _indicators(elements: dict, combos: dict) -> tuple[list[dict], list[dict]]:
         "denominator": translate_expression(i.denominator, elements, combos),
         "indicatorType": ref(indicator_type_uid(i.factor)), "decimals": i.decimals,
         "danso": {"unit": i.unit, "sensitive": i.sensitive},
-    } for i in INDICATORS]  # fmt: skip
+    } for i in every]  # fmt: skip
     return types, indicators
 
 

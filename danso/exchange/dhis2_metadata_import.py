@@ -608,14 +608,16 @@ class _Importer:
         self.save(kind, obj, values, new_uid=item.get("id"))
 
     def indicators(self, index, item):
-        """Indicators are declared in code (programmes/metadata.py), not stored: a file's
-        indicator must be a declared one with the same formula, and is then ignored."""
+        """A declared indicator (programmes/metadata.py) must come with the same formula, and
+        is then ignored; any other is kept as data (danso.indicators.dhis2)."""
         kind = "indicators"
         if not self.check_text(kind, index, item, "code", 50):
             return
         declared = {i.code: i for i in INDICATORS}.get(item["code"])
-        if declared is None:
-            self.problem(kind, index, item, "code", "indicator_not_declared")
+        if declared is None:  # kept as data, checked there (danso.indicators)
+            from danso.indicators.dhis2 import import_indicator
+
+            import_indicator(self, kind, index, item)
             return
         elements, combos = self._uid_to_code()
         same = True

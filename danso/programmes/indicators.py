@@ -53,8 +53,9 @@ def compute(indicator: AggregateIndicator, values: dict) -> IndicatorValue:
 
 
 def for_elements(codes: set[str], may_see_sensitive: bool = True) -> list[AggregateIndicator]:
-    """The declared indicators whose operands are all among the codes."""
-    from .metadata import INDICATORS
+    """The indicators (declared, and kept as data: danso.indicators) whose operands are all
+    among the codes."""
+    from danso.indicators.services import all_aggregate
 
-    return [i for i in INDICATORS if i.element_codes <= codes
+    return [i for i in all_aggregate() if i.element_codes <= codes
             and (may_see_sensitive or not i.sensitive)]  # fmt: skip

@@ -118,7 +118,7 @@ def test_a_malformed_file_changes_nothing_and_lists_every_problem(admin):
         ("dataElements", "id", "invalid_uid"),
         ("dataSets", "periodType", "required"),
         ("validationRules", "leftSide.expression", "bad_expression"),
-        ("indicators", "code", "indicator_not_declared"),
+        ("indicators", "name", "required"),  # not declared: kept as data, so checked
         ("categoryOptions", "name", "too_long"),
         ("widgets", "widgets", "unknown_type"),
     } <= codes
