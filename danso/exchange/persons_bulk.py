@@ -73,8 +73,8 @@ def _cell_limits(text_columns) -> dict:
 
 
 def check(rows, villages, existing, known, today, coded, text_columns):
-    """([Row], new households by (village id, number)) if every row passes every check of
-    the slow path, else None (see the module)."""
+    """([Row], new households as {(village id, number): (village, number, address)}) if every
+    row passes every check of the slow path, else None (see the module)."""
     from .register_import import RowError, parse_date
 
     cell_limit = _cell_limits(text_columns)
@@ -102,6 +102,8 @@ def check(rows, villages, existing, known, today, coded, text_columns):
 
     def fold_name(name):
         # fold works letter by letter (and collapses spaces): fold each word once.
+        if name.isascii():
+            return name.lower()  # its words are apart by single spaces already
         out = []
         for word in name.split(" "):
             if word not in words:
@@ -173,15 +175,14 @@ def check(rows, villages, existing, known, today, coded, text_columns):
             or (sex == codes.FEMALE and method in male_only)
         ):
             return None
-        household = existing.get((village.pk, number))
+        key = (village.id, number)
+        household = existing.get(key)
         if household is not None:
             hkey = household.pk
         else:
-            hkey = ("new", village.pk, number)
-            if (village.pk, number) not in new_households:
-                household = Household(number=number, address=row.get("address", ""))
-                household.place_in(village)
-                new_households[(village.pk, number)] = household
+            hkey = ("new", *key)
+            if key not in new_households:
+                new_households[key] = (village, number, row.get("address", ""))
         identity = (hkey, fold_name(name), sex, born)
         if identity in seen:
             return None
@@ -190,12 +191,12 @@ def check(rows, villages, existing, known, today, coded, text_columns):
                            for k, v in person.items()}}  # fmt: skip
         if method:
             data["method"] = method
-        checked.append(Row(village, (village.pk, number), name, identity[1], person, method, day,
+        checked.append(Row(village, key, name, identity[1], person, method, day,
                            to_json(data)))  # fmt: skip
     return checked, new_households
 
 
-# The staging table: one row per person and its registration.
+# The staging tables: one row per person and its registration, one per new household.
 STAGE = [
     ("person_id", "bigint"), ("event_id", "bigint"), ("household_id", "bigint"),
     ("village_id", "bigint"), ("ou_path", "text"), ("province_code", "text"),
@@ -206,38 +207,44 @@ STAGE = [
     ("prior_live_births", "integer"), ("method", "text"), ("occurred_on", "date"),
     ("data", "text"), ("spell_key", "integer"),
 ]  # fmt: skip
+HOUSEHOLD_STAGE = [
+    ("id", "bigint"), ("village_id", "bigint"), ("ou_path", "text"), ("province_code", "text"),
+    ("number", "text"), ("address", "text"), ("head_name", "text"), ("search_text", "text"),
+    ("label", "text"),
+]  # fmt: skip
 STAGE_TABLE = "danso_import_stage"
+HOUSEHOLD_TABLE = "danso_import_households"
+SPELL_TABLES = ("danso_import_residence", "danso_import_marital", "danso_import_method")
+
+
+def fold_text(text: str) -> str:
+    """`fold`, with ASCII text (most numbers and many addresses) done by lower() alone: for
+    it fold only lowers and collapses spaces."""
+    return " ".join(text.lower().split()) if text.isascii() else fold(text)
 
 
 def write(checked, new_households, existing, user, accept, now) -> int:
     postgres = connection.vendor == "postgresql"
-    user_id = user.pk if user else None
     audit = BulkAudit(user)
     households = BulkTable(Household)
-    ids = {m: BulkTable(m, db_ids=False) for m in (Person, Event)}
+    ids = {m: BulkTable(m) for m in (Person, Event)}
     heads: dict[int, str] = {}
-    slips: dict = {}
     periods: dict = {}
     spell_keys: dict = {}
     household_ids = {key: h.pk for key, h in existing.items()}
     for key in new_households:
         household_ids[key] = households.new_id()
-    stage = []
     adapt_date = (lambda d: d) if postgres else connection.ops.adapt_datefield_value
-    days: dict = {}
+    for row in checked:
+        if row.day not in periods:
+            periods[row.day] = (services.period_of(row.day), adapt_date(row.day))
+    slips = _slips({(row.village, periods[row.day][0]) for row in checked}, accept, user, now)
+    person_id, event_id = ids[Person].new_id, ids[Event].new_id
+    stage = []
+    append = stage.append
     for row in checked:
         village, person, day = row.village, row.person, row.day
-        if day not in periods:
-            periods[day] = services.period_of(day)
-            days[day] = adapt_date(day)
-        period = periods[day]
-        if (village.pk, period) not in slips:
-            slip = services.slip_for(village, period)
-            if accept and slip.status != Slip.Status.ACCEPTED:
-                Slip.objects.filter(pk=slip.pk).update(
-                    status=Slip.Status.ACCEPTED, reviewed_at=now, reviewed_by=user
-                )
-            slips[(village.pk, period)] = slip.pk
+        period, day_value = periods[day]
         spell = (day, person.get("residence_kind"), person.get("marital_status"), row.method)
         if spell not in spell_keys:
             spell_keys[spell] = len(spell_keys) + 1
@@ -245,26 +252,30 @@ def write(checked, new_households, existing, user, accept, now) -> int:
         relationship = person.get("relationship")
         if relationship == codes.HEAD:
             heads[household_id] = row.name
-        stage.append((
-            ids[Person].new_id(), ids[Event].new_id(), household_id, village.pk, village.path,
-            village.province_code, slips[(village.pk, period)], row.name, row.search,
+        get = person.get
+        append((
+            person_id(), event_id(), household_id, village.id, village.path,
+            village.province_code, slips[(village.id, period)], row.name, row.search,
             person["sex"], adapt_date(person["date_of_birth"]), relationship or "9",
-            person.get("ethnicity") or codes.KINH, person.get("education", ""),
-            person.get("marital_status") or codes.NEVER_MARRIED,
-            person.get("residence_kind") or codes.PRESENT, person.get("citizen_id", ""),
-            person.get("subject_code", ""), person.get("phone", ""),
-            person.get("prior_live_births", 0), row.method, days[day], row.data,
-            spell_keys[spell],
+            get("ethnicity") or codes.KINH, get("education", ""),
+            get("marital_status") or codes.NEVER_MARRIED, get("residence_kind") or codes.PRESENT,
+            get("citizen_id", ""), get("subject_code", ""), get("phone", ""),
+            get("prior_live_births", 0), row.method, day_value, row.data, spell_keys[spell],
         ))  # fmt: skip
-    _households(new_households, household_ids, heads, households, audit, now, user_id)
-    households.flush()
+    homes = []
+    for key, (village, number, address) in new_households.items():
+        pk = household_ids[key]
+        head = heads.pop(pk, "")
+        label = f"Hộ số {number}" + (f" – {head}" if head else "")  # as Household.__str__
+        homes.append((pk, village.id, village.path, village.province_code, number, address,
+                      head, fold_text(f"{number} {head} {address}"), label))  # fmt: skip
     with connection.cursor() as cursor:
-        _stage(cursor, stage, postgres)
+        _stage(cursor, STAGE_TABLE, STAGE, stage, postgres)
+        _stage(cursor, HOUSEHOLD_TABLE, HOUSEHOLD_STAGE, homes, postgres)
         _spread(cursor, user, accept, now, postgres, audit)
         if accept:
             _spells(cursor, spell_keys, postgres)
-        cursor.execute(f"DROP TABLE {STAGE_TABLE}")
-        for name in ("danso_import_residence", "danso_import_marital", "danso_import_method"):
+        for name in (STAGE_TABLE, HOUSEHOLD_TABLE, *SPELL_TABLES):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
     from .register_import import _name_heads
 
@@ -276,177 +287,167 @@ def write(checked, new_households, existing, user, accept, now) -> int:
     return len(checked)
 
 
-def _households(new_households, household_ids, heads, table, audit, now, user_id) -> None:
-    for key, household in new_households.items():
-        household.pk = household_ids[key]
-        household.head_name = heads.pop(household.pk, "")
-        row = {
-            "village_id": household.village_id, "ou_path": household.ou_path,
-            "province_code": household.province_code, "number": household.number,
-            "address": household.address, "kind": codes.FAMILY_HOUSEHOLD,
-            "head_name": household.head_name, "created_at": now, "created_by_id": user_id,
-        }  # fmt: skip
-        table.add(
-            id=household.pk,
-            search_text=fold(f"{household.number} {household.head_name} {household.address}"),
-            **row,
-        )
-        audit.created(Household, household.pk, str(household), household.ou_path, row)
+def _slips(pairs, accept, user, now) -> dict:
+    """The slip of each (village, month), one query for those that exist (the others are
+    created as the form creates them, with their audit entry), accepted in one UPDATE."""
+    villages = {village.id for village, _period in pairs}
+    months = {period for _village, period in pairs}
+    found = {
+        (s.village_id, s.period): s
+        for s in Slip.objects.filter(village_id__in=villages, period__in=months)
+    }
+    for village, period in sorted(pairs, key=lambda pair: (pair[0].id, pair[1])):
+        if (village.id, period) not in found:
+            found[(village.id, period)] = services.slip_for(village, period)
+    slips = {key: found[key] for key in ((v.id, p) for v, p in pairs)}
+    if accept:
+        waiting = [s.pk for s in slips.values() if s.status != Slip.Status.ACCEPTED]
+        if waiting:
+            Slip.objects.filter(pk__in=waiting).update(
+                status=Slip.Status.ACCEPTED, reviewed_at=now, reviewed_by=user
+            )
+    return {key: slip.pk for key, slip in slips.items()}
 
 
-def _stage(cursor, stage, postgres) -> None:
-    columns = ", ".join(f"{name} {kind}" for name, kind in STAGE)
+def _stage(cursor, name, columns, rows, postgres) -> None:
+    declared = ", ".join(f"{column} {kind}" for column, kind in columns)
     if postgres:
-        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE_TABLE} ({columns}) ON COMMIT DROP")
-        names = ", ".join(name for name, _kind in STAGE)
-        with cursor.cursor.copy(f"COPY {STAGE_TABLE} ({names}) FROM STDIN") as copy:
-            for row in stage:
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} ({declared}) ON COMMIT DROP")
+        names = ", ".join(column for column, _kind in columns)
+        with cursor.cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+            for row in rows:
                 copy.write_row(row)
     else:
         import sqlite3
 
-        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE_TABLE} ({columns})")
-        marks = ", ".join(["?"] * len(STAGE))
-        sqlite3.Cursor.executemany(
-            cursor.cursor, f"INSERT INTO {STAGE_TABLE} VALUES ({marks})", stage
-        )
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} ({declared})")
+        marks = ", ".join(["?"] * len(columns))
+        sqlite3.Cursor.executemany(cursor.cursor, f"INSERT INTO {name} VALUES ({marks})", rows)
 
 
-def _insert_select(cursor, model, exprs: dict, source: str, params: dict, postgres) -> None:
+def _default(f):
+    if f.has_default():
+        return f.get_default()
+    if f.null:
+        return None
+    return "" if f.get_internal_type() in ("CharField", "TextField") else None
+
+
+def _insert_select(cursor, model, exprs: dict, source: str, params: dict, postgres,
+                   order: str = "") -> None:  # fmt: skip
     """INSERT INTO model's table every concrete column: from `exprs` (column → SQL over the
-    source), or the field's default as a parameter (as register.bulk's templates do)."""
+    source, or (SQL, its arguments)), else `params` or the field's default as an argument (as
+    register.bulk's row templates do)."""
     columns, values, args = [], [], []
     for f in model._meta.concrete_fields:
         if f.column in exprs:
             expr = exprs[f.column]
+            if isinstance(expr, tuple):
+                expr, more = expr
+                args += more
         elif f.primary_key:
             continue
         else:
-            if f.column in params:
-                value = params[f.column]
-            elif f.has_default():
-                value = f.get_default()
-            elif f.null:
-                value = None
-            elif f.get_internal_type() in ("CharField", "TextField"):
-                value = ""
-            else:
-                value = None
+            value = params[f.column] if f.column in params else _default(f)
             args.append(f.get_db_prep_save(value, connection))
             expr = f"CAST(%s AS {f.db_type(connection)})" if postgres else "%s"
         columns.append(connection.ops.quote_name(f.column))
         values.append(expr)
     table = connection.ops.quote_name(model._meta.db_table)
     cursor.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source}",
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
+        f"FROM {source} {order}",
         args,
     )
 
 
-def _json(postgres, *pairs) -> str:
-    """SQL building a JSON object from key, SQL-expression pairs (jsonb on PostgreSQL)."""
-    body = ", ".join(f"'{k}', {v}" for k, v in pairs)
-    return f"CAST(json_build_object({body}) AS jsonb)" if postgres else f"json_object({body})"
+def _changes(postgres, fields) -> tuple[str, list]:
+    """SQL for auditlog's `changes` of a created object as BulkAudit.created writes them:
+    {field: ["None", text]} for every field that is not empty. `fields`: (name, SQL of the
+    text, may it be empty) or (name, constant)."""
+    pairs, args = [], []
+    array = "jsonb_build_array" if postgres else "json_array"
+    for name, *spec in fields:
+        if len(spec) == 1:  # a constant
+            value = spec[0]
+            if value in ("", None):
+                continue
+            pairs.append(f"'{name}', {array}('None', CAST(%s AS text))")
+            args.append(str(value))
+            continue
+        expr, may_be_empty = spec
+        value = f"{array}('None', {expr})"
+        if may_be_empty:
+            value = f"CASE WHEN {expr} = '' THEN NULL ELSE {value} END"
+        pairs.append(f"'{name}', {value}")
+    body = ", ".join(pairs)
+    if postgres:
+        return f"jsonb_strip_nulls(jsonb_build_object({body}))", args
+    return f"json_patch('{{}}', json_object({body}))", args  # a null in a patch drops the key
+
+
+def _audit(cursor, model, source, pk, label, fields, postgres, audit, order="") -> None:
+    """One LogEntry (action create) per row of the source, as BulkAudit.created writes it."""
+    changes, args = _changes(postgres, fields)
+    text = "text" if postgres else "TEXT"
+    jobject = "jsonb_build_object" if postgres else "json_object"
+    exprs = {
+        "content_type_id": ("%s", [ContentType.objects.get_for_model(model).pk]),
+        "object_pk": f"CAST({pk} AS {text})", "object_id": pk, "object_repr": label,
+        "action": ("%s", [LogEntry.Action.CREATE]), "changes": (changes, args),
+        "additional_data": f"{jobject}('ou_path', ou_path)",
+    }  # fmt: skip
+    params = {k: audit.common[k] for k in ("actor_id", "actor_email", "remote_addr",
+                                           "remote_port", "cid", "timestamp")}  # fmt: skip
+    _insert_select(cursor, LogEntry, exprs, source, params, postgres, order)
 
 
 def _spread(cursor, user, accept, now, postgres, audit) -> None:
-    s = STAGE_TABLE
-    person_columns = ["village_id", "ou_path", "province_code", "household_id", "full_name",
-                      "search_name", "sex", "date_of_birth", "relationship", "ethnicity",
-                      "education", "marital_status", "residence_kind", "citizen_id",
-                      "subject_code", "phone", "prior_live_births"]  # fmt: skip
-    exprs = {"id": "person_id", **{c: c for c in person_columns}}
-    _insert_select(cursor, Person, exprs, s, {"is_pending": not accept}, postgres)
+    user_id = user.pk if user else None
+    text = "text" if postgres else "TEXT"
+    created = {"kind": codes.FAMILY_HOUSEHOLD, "created_at": now, "created_by_id": user_id}
+    household = ["village_id", "ou_path", "province_code", "number", "address", "head_name",
+                 "search_text"]  # fmt: skip
+    _insert_select(cursor, Household, {"id": "id", **{c: c for c in household}},
+                   HOUSEHOLD_TABLE, created, postgres)  # fmt: skip
+    # BulkAudit.created's fields of a household, in the order the row lists them.
+    _audit(cursor, Household, HOUSEHOLD_TABLE, "id", "label", [
+        ("village_id", f"CAST(village_id AS {text})", False), ("ou_path", "ou_path", True),
+        ("province_code", "province_code", True), ("number", "number", True),
+        ("address", "address", True), ("kind", codes.FAMILY_HOUSEHOLD),
+        ("head_name", "head_name", True), ("created_at", now), ("created_by_id", user_id),
+    ], postgres, audit, f"ORDER BY {HOUSEHOLD_TABLE}.id")  # fmt: skip
+    person = ["village_id", "ou_path", "province_code", "household_id", "full_name",
+              "search_name", "sex", "date_of_birth", "relationship", "ethnicity", "education",
+              "marital_status", "residence_kind", "citizen_id", "subject_code", "phone",
+              "prior_live_births"]  # fmt: skip
+    _insert_select(cursor, Person, {"id": "person_id", **{c: c for c in person}}, STAGE_TABLE,
+                   {"is_pending": not accept}, postgres)  # fmt: skip
     event = {
         "id": "event_id", "village_id": "village_id", "ou_path": "ou_path",
         "province_code": "province_code", "occurred_on": "occurred_on", "slip_id": "slip_id",
         "household_id": "household_id", "person_id": "person_id", "sex": "sex",
         "method": "method", "data": "CAST(data AS jsonb)" if postgres else "data",
     }  # fmt: skip
-    user_id = user.pk if user else None
-    fixed = {"kind": EventKind.REGISTRATION.value, "recorded_at": now,
-             "recorded_by_id": user_id, "is_accepted": accept}  # fmt: skip
-    _insert_select(cursor, Event, event, s, fixed, postgres)
-    # The audit entry of each event: the fields written, as BulkAudit.created lists them
-    # (every non-empty one as ["None", its text]).
-    text = "text" if postgres else "TEXT"
-    iso = "CAST(occurred_on AS text)" if postgres else "occurred_on"
-    shown = "to_char(occurred_on, 'DD/MM/YYYY')" if postgres else "strftime('%%d/%%m/%%Y', "
-    shown = shown if postgres else shown + "occurred_on)"
-
-    def pair(expr):
-        return f"json_build_array('None', {expr})" if postgres else f"json_array('None', {expr})"
-
-    def const(value):
-        return pair("%s" if not postgres else "CAST(%s AS text)"), str(value)
-
-    fields = [
-        ("village_id", pair(f"CAST(village_id AS {text})")), ("ou_path", pair("ou_path")),
-        ("province_code", pair("province_code")), ("kind", None), ("occurred_on", pair(iso)),
-        ("recorded_at", None), ("recorded_by_id", None),
-        ("slip_id", pair(f"CAST(slip_id AS {text})")),
-        ("household_id", pair(f"CAST(household_id AS {text})")),
-        ("person_id", pair(f"CAST(person_id AS {text})")), ("is_accepted", None),
-        ("sex", pair("sex")), ("method", pair("method")), ("data", pair("data")),
-    ]  # fmt: skip
-    constants = {"kind": fixed["kind"], "recorded_at": now, "recorded_by_id": user_id,
-                 "is_accepted": accept}  # fmt: skip
-    pairs, args = [], []
-    for name, expr in fields:
-        if expr is None:
-            value = constants[name]
-            if value in ("", None):
-                continue
-            expr, value = const(value)
-            args.append(value)
-        pairs.append((name, expr))
-    without_method = [(k, v) for k, v in pairs if k != "method"]
-    # Placeholders appear twice (with and without the method): the arguments too.
-    changes = (f"CASE WHEN method = '' THEN {_json(postgres, *without_method)} "
-               f"ELSE {_json(postgres, *pairs)} END")  # fmt: skip
-    label = str(EventKind.REGISTRATION.label)
-    common = audit.common
-    entry = {
-        "content_type_id": "%s", "object_pk": f"CAST(event_id AS {text})",
-        "object_id": "event_id",
-        "object_repr": f"CAST(%s AS text) || {shown}" if postgres else f"%s || {shown}",
-        "action": "%s", "changes": changes,
-        "additional_data": _json(postgres, ("ou_path", "ou_path")),
-    }  # fmt: skip
-    head = [ContentType.objects.get_for_model(Event).pk, label + " ", LogEntry.Action.CREATE]
-    params = {k: common[k] for k in ("actor_id", "actor_email", "remote_addr", "remote_port",
-                                     "cid", "timestamp")}  # fmt: skip
-    # The arguments go in column order: build the statement, then order them alike.
-    _insert_audit(cursor, entry, head, args, params, postgres)
-
-
-def _insert_audit(cursor, entry, head, change_args, params, postgres) -> None:
-    columns, values, args = [], [], []
-    head = list(head)
-    for f in LogEntry._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        if f.column in entry:
-            expr = entry[f.column]
-            if f.column in ("content_type_id", "object_repr", "action"):
-                args.append(head.pop(0))
-            elif f.column == "changes":
-                args += change_args[:] + change_args[:]
-                # (the CASE lists them without the method first, then with: the same ones)
-        else:
-            value = params.get(f.column, f.get_default() if f.has_default() else None)
-            if value is None and not f.null and f.get_internal_type() in ("TextField", "CharField"):
-                value = ""
-            args.append(f.get_db_prep_save(value, connection))
-            expr = f"CAST(%s AS {f.db_type(connection)})" if postgres else "%s"
-        columns.append(connection.ops.quote_name(f.column))
-        values.append(expr)
-    table = connection.ops.quote_name(LogEntry._meta.db_table)
-    cursor.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
-        f"FROM {STAGE_TABLE} s ORDER BY s.event_id",
-        args,
-    )
+    kind = EventKind.REGISTRATION.value
+    fixed = {"kind": kind, "recorded_at": now, "recorded_by_id": user_id, "is_accepted": accept}
+    _insert_select(cursor, Event, event, STAGE_TABLE, fixed, postgres)
+    # The event's audit entry: its fields as _write_persons lists them, its representation
+    # "<kind's label> dd/mm/yyyy".
+    shown = "to_char(occurred_on, 'DD/MM/YYYY')"
+    if not postgres:
+        shown = "strftime('%%d/%%m/%%Y', occurred_on)"
+    label = (f"CAST(%s AS text) || {shown}", [str(EventKind.REGISTRATION.label) + " "])
+    _audit(cursor, Event, STAGE_TABLE, "event_id", label, [
+        ("village_id", f"CAST(village_id AS {text})", False), ("ou_path", "ou_path", True),
+        ("province_code", "province_code", True), ("kind", kind),
+        ("occurred_on", "CAST(occurred_on AS text)" if postgres else "occurred_on", False),
+        ("recorded_at", now), ("recorded_by_id", user_id),
+        ("slip_id", f"CAST(slip_id AS {text})", False),
+        ("household_id", f"CAST(household_id AS {text})", False),
+        ("person_id", f"CAST(person_id AS {text})", False), ("is_accepted", accept),
+        ("sex", "sex", True), ("method", "method", True), ("data", "data", False),
+    ], postgres, audit, f"ORDER BY {STAGE_TABLE}.event_id")  # fmt: skip
 
 
 def _spells(cursor, spell_keys, postgres) -> None:
@@ -454,12 +455,12 @@ def _spells(cursor, spell_keys, postgres) -> None:
     intervals joined to every staged person that has it."""
     residences, maritals, methods = [], [], []
     sentinel = -1
+    adapt = (lambda d: d) if postgres else connection.ops.adapt_datefield_value
     for (day, residence_kind, marital, method), key in spell_keys.items():
         person = {k: v for k, v in (("residence_kind", residence_kind),
                                     ("marital_status", marital)) if v}  # fmt: skip
         data = {"person": person, **({"method": method} if method else {})}
         history = replay([Fact(EventKind.REGISTRATION, day, 0, data, sentinel, method)])
-        adapt = (lambda d: d) if postgres else connection.ops.adapt_datefield_value
         for iv in history.residences:
             assert iv.household_id == sentinel
             residences.append((key, adapt(iv.start), adapt(iv.end), adapt(iv.counted_from)))
@@ -467,35 +468,20 @@ def _spells(cursor, spell_keys, postgres) -> None:
             maritals.append((key, adapt(iv.start), adapt(iv.end), iv.value))
         for iv in history.methods:
             methods.append((key, adapt(iv.start), adapt(iv.end), iv.value))
-    temp = "TEMPORARY TABLE"
-    done = " ON COMMIT DROP" if postgres else ""
-    mark = "%s" if postgres else "?"
-    for name, rows, extra in (
-        ("danso_import_residence", residences, "counted_from date"),
-        ("danso_import_marital", maritals, "value text"),
-        ("danso_import_method", methods, "value text"),
-    ):
-        cursor.execute(f'CREATE {temp} {name} (spell_key integer, start date, "end" date, '
-                       f"{extra}){done}")  # fmt: skip
-        if rows:
-            sql = f"INSERT INTO {name} VALUES ({', '.join([mark] * 4)})"
-            if postgres:
-                cursor.executemany(sql, rows)
-            else:
-                import sqlite3
-
-                sqlite3.Cursor.executemany(cursor.cursor, sql, rows)
-    source = "{stage} s JOIN {spell} t ON t.spell_key = s.spell_key"
+    for name, rows, extra in zip(SPELL_TABLES, (residences, maritals, methods),
+                                 ("date", "text", "text"), strict=True):  # fmt: skip
+        columns = [("spell_key", "integer"), ("start", "date"), ('"end"', "date"),
+                   ("value", extra)]  # fmt: skip
+        _stage(cursor, name, columns, rows, postgres)
+    source = f"{STAGE_TABLE} s JOIN {{}} t ON t.spell_key = s.spell_key"
     common = {"person_id": "s.person_id", "province_code": "s.province_code",
               "start": "t.start", "end": 't."end"'}  # fmt: skip
     _insert_select(cursor, Residence, {
         **common, "household_id": "s.household_id", "village_id": "s.village_id",
-        "ou_path": "s.ou_path", "counted_from": "t.counted_from", "sex": "s.sex",
+        "ou_path": "s.ou_path", "counted_from": "t.value", "sex": "s.sex",
         "date_of_birth": "s.date_of_birth",
-    }, source.format(stage=STAGE_TABLE, spell="danso_import_residence"), {}, postgres)  # fmt: skip
+    }, source.format(SPELL_TABLES[0]), {}, postgres)  # fmt: skip
     _insert_select(cursor, MaritalSpell, {**common, "status": "t.value"},
-                   source.format(stage=STAGE_TABLE, spell="danso_import_marital"), {},
-                   postgres)  # fmt: skip
+                   source.format(SPELL_TABLES[1]), {}, postgres)  # fmt: skip
     _insert_select(cursor, MethodSpell, {**common, "method": "t.value"},
-                   source.format(stage=STAGE_TABLE, spell="danso_import_method"), {},
-                   postgres)  # fmt: skip
+                   source.format(SPELL_TABLES[2]), {}, postgres)  # fmt: skip

@@ -76,7 +76,8 @@ def snapshot():
         for name, names in (("person_id", people), ("household_id", homes)):
             if name in changes:
                 changes[name] = names[int(changes[name][1])]
-        owner = (events if entry.content_type.model == "event" else homes)[entry.object_id]
+        owners = {"event": events, "household": homes}.get(entry.content_type.model, {})
+        owner = owners.get(entry.object_id, entry.object_repr)  # a slip: by its name
         entries.append((entry.content_type.model, entry.action, entry.object_repr, owner,
                         sorted(changes.items()), entry.actor_id,
                         entry.additional_data))  # fmt: skip
