@@ -107,7 +107,7 @@ def check(rows, villages, existing, known, today, coded, text_columns):
         out = []
         for word in name.split(" "):
             if word not in words:
-                words[word] = fold(word)
+                words[word] = word.lower() if word.isascii() else fold(word)
             if words[word]:  # a word of marks alone folds to nothing, as in the whole name
                 out.append(words[word])
         return " ".join(out)
@@ -238,7 +238,8 @@ def write(checked, new_households, existing, user, accept, now) -> int:
     for row in checked:
         if row.day not in periods:
             periods[row.day] = (services.period_of(row.day), adapt_date(row.day))
-    slips = _slips({(row.village, periods[row.day][0]) for row in checked}, accept, user, now)
+    pairs = {(row.key[0], periods[row.day][0]): row.village for row in checked}
+    slips = _slips(pairs, accept, user, now)
     person_id, event_id = ids[Person].new_id, ids[Event].new_id
     stage = []
     append = stage.append
@@ -288,18 +289,18 @@ def write(checked, new_households, existing, user, accept, now) -> int:
 
 
 def _slips(pairs, accept, user, now) -> dict:
-    """The slip of each (village, month), one query for those that exist (the others are
-    created as the form creates them, with their audit entry), accepted in one UPDATE."""
-    villages = {village.id for village, _period in pairs}
-    months = {period for _village, period in pairs}
+    """The slip of each (village id, month) (`pairs`: to the village), one query for those
+    that exist (the others are created as the form creates them), accepted in one UPDATE."""
+    villages = {village_id for village_id, _period in pairs}
+    months = {period for _village_id, period in pairs}
     found = {
         (s.village_id, s.period): s
         for s in Slip.objects.filter(village_id__in=villages, period__in=months)
     }
-    for village, period in sorted(pairs, key=lambda pair: (pair[0].id, pair[1])):
-        if (village.id, period) not in found:
-            found[(village.id, period)] = services.slip_for(village, period)
-    slips = {key: found[key] for key in ((v.id, p) for v, p in pairs)}
+    for village_id, period in sorted(pairs):
+        if (village_id, period) not in found:
+            found[(village_id, period)] = services.slip_for(pairs[village_id, period], period)
+    slips = {key: found[key] for key in pairs}
     if accept:
         waiting = [s.pk for s in slips.values() if s.status != Slip.Status.ACCEPTED]
         if waiting:
