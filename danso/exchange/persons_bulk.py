@@ -98,6 +98,12 @@ def check(rows, villages, existing, known, today, coded, text_columns):
                 dates[value] = FAIL
         return dates[value]
 
+    isos: dict = {}
+
+    def iso(day):
+        isos[day] = day.isoformat()
+        return isos[day]
+
     words: dict = {}
 
     def fold_name(name):
@@ -118,13 +124,14 @@ def check(rows, villages, existing, known, today, coded, text_columns):
     seen = set(known)  # the caller's set stays as it was, for the slow path
     checked = []
     new_households: dict = {}
+    limit_of = cell_limit.get
     for _line, row in rows:
         for name, value in row.items():
-            if type(value) is not str or name is None:
+            if value.__class__ is not str or name is None:
                 if isinstance(value, str) and name is not None:
                     return None  # a str subclass: leave it to the slow path
                 continue
-            if "\x00" in value or len(value) > cell_limit.get(name, default_limit):
+            if len(value) > limit_of(name, default_limit) or "\x00" in value:
                 return None
         key = row.get("village", "")
         village = by_key.get(key)
@@ -147,10 +154,11 @@ def check(rows, villages, existing, known, today, coded, text_columns):
         sex = person.get("sex")
         if not sex:
             return None
-        born = date(row.get("date_of_birth", ""))
+        born = row.get("date_of_birth", "")
+        born = dates[born] if born in dates else date(born)
         if born is FAIL or born is None or born > today:
             return None
-        person["date_of_birth"] = born
+        person["date_of_birth"] = isos[born] if born in isos else iso(born)
         for column in ("citizen_id", "subject_code", "phone"):
             if value := row.get(column):
                 person[column] = value
@@ -161,7 +169,8 @@ def check(rows, villages, existing, known, today, coded, text_columns):
         method = code("method", row.get("method", ""))
         if method is None:
             return None
-        day = date(row.get("registered_on", ""))
+        day = row.get("registered_on", "")
+        day = dates[day] if day in dates else date(day)
         if day is FAIL:
             return None
         day = day or today
@@ -187,8 +196,7 @@ def check(rows, villages, existing, known, today, coded, text_columns):
         if identity in seen:
             return None
         seen.add(identity)
-        data = {"person": {k: (v.isoformat() if k == "date_of_birth" else v)
-                           for k, v in person.items()}}  # fmt: skip
+        data = {"person": person}  # its date of birth is written as ISO 8601 already
         if method:
             data["method"] = method
         checked.append(Row(village, key, name, identity[1], person, method, day,
@@ -257,7 +265,7 @@ def write(checked, new_households, existing, user, accept, now) -> int:
         append((
             person_id(), event_id(), household_id, village.id, village.path,
             village.province_code, slips[(village.id, period)], row.name, row.search,
-            person["sex"], adapt_date(person["date_of_birth"]), relationship or "9",
+            person["sex"], person["date_of_birth"], relationship or "9",
             get("ethnicity") or codes.KINH, get("education", ""),
             get("marital_status") or codes.NEVER_MARRIED, get("residence_kind") or codes.PRESENT,
             get("citizen_id", ""), get("subject_code", ""), get("phone", ""),
@@ -282,7 +290,7 @@ def write(checked, new_households, existing, user, accept, now) -> int:
 
     _name_heads(heads, audit)
     audit.flush()
-    analyze([Household, Person, Event, Residence, MaritalSpell, MethodSpell, LogEntry])
+    analyze([Household, Person, Slip, Event, Residence, MaritalSpell, MethodSpell])
     if accept:
         changed(village_id for village_id, _period in slips)
     return len(checked)
