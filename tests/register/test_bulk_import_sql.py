@@ -206,3 +206,11 @@ def test_every_row_of_a_big_file_is_written_and_audited(village, officer):
     assert Household.objects.exclude(head_name="").count() == 1000
     # The reports' per-village store sees the new rows: the village's version moved on.
     assert version.first() == before + 1
+
+
+def test_a_file_of_headers_alone_writes_nothing(village, officer):
+    before = LogEntry.objects.count()
+    result = import_persons(village.parent, table(""), user=officer, accept=True, today=TODAY)
+    assert (result.total, result.created, result.errors) == (0, 0, [])
+    assert Person.objects.count() == Event.objects.count() == 0
+    assert LogEntry.objects.count() == before
