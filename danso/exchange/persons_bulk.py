@@ -55,13 +55,14 @@ FAIL = object()
 
 
 class Row:
-    """A checked row, as plain values (slots: a few hundred bytes for 50,000 of them)."""
+    """A checked row: what the writer still needs to place it, and the rest of its staging
+    row (`tail`, in the order of STAGE after the ids and the slip) built while checking."""
 
-    __slots__ = ("village", "key", "name", "search", "person", "method", "day", "data")
+    __slots__ = ("village", "key", "name", "day", "head", "tail")
 
-    def __init__(self, village, key, name, search, person, method, day, data):
-        self.village, self.key, self.name, self.search = village, key, name, search
-        self.person, self.method, self.day, self.data = person, method, day, data
+    def __init__(self, village, key, name, day, head, tail):
+        self.village, self.key, self.name, self.day = village, key, name, day
+        self.head, self.tail = head, tail
 
 
 def _cell_limits(text_columns) -> dict:
@@ -124,6 +125,7 @@ def check(rows, villages, existing, known, today, coded, text_columns):
     seen = set(known)  # the caller's set stays as it was, for the slow path
     checked = []
     new_households: dict = {}
+    spell_keys: dict = {}  # (date, residence kind, marital status, method) → its number
     limit_of = cell_limit.get
     for _line, row in rows:
         for name, value in row.items():
@@ -199,16 +201,27 @@ def check(rows, villages, existing, known, today, coded, text_columns):
         data = {"person": person}  # its date of birth is written as ISO 8601 already
         if method:
             data["method"] = method
-        checked.append(Row(village, key, name, identity[1], person, method, day,
-                           to_json(data)))  # fmt: skip
-    return checked, new_households
+        get = person.get
+        spell = (day, get("residence_kind"), get("marital_status"), method)
+        if spell not in spell_keys:
+            spell_keys[spell] = len(spell_keys) + 1
+        relationship = get("relationship")
+        checked.append(Row(village, key, name, day, relationship == codes.HEAD, (
+            village.id, village.path, village.province_code, name, identity[1], sex,
+            person["date_of_birth"], relationship or "9", get("ethnicity") or codes.KINH,
+            get("education", ""), get("marital_status") or codes.NEVER_MARRIED,
+            get("residence_kind") or codes.PRESENT, get("citizen_id", ""),
+            get("subject_code", ""), get("phone", ""), get("prior_live_births", 0), method,
+            isos[day] if day in isos else iso(day), to_json(data), spell_keys[spell],
+        )))  # fmt: skip
+    return checked, new_households, spell_keys
 
 
 # The staging tables: one row per person and its registration, one per new household.
 STAGE = [
     ("person_id", "bigint"), ("event_id", "bigint"), ("household_id", "bigint"),
-    ("village_id", "bigint"), ("ou_path", "text"), ("province_code", "text"),
-    ("slip_id", "bigint"), ("full_name", "text"), ("search_name", "text"), ("sex", "text"),
+    ("slip_id", "bigint"), ("village_id", "bigint"), ("ou_path", "text"),
+    ("province_code", "text"), ("full_name", "text"), ("search_name", "text"), ("sex", "text"),
     ("date_of_birth", "date"), ("relationship", "text"), ("ethnicity", "text"),
     ("education", "text"), ("marital_status", "text"), ("residence_kind", "text"),
     ("citizen_id", "text"), ("subject_code", "text"), ("phone", "text"),
@@ -231,46 +244,27 @@ def fold_text(text: str) -> str:
     return " ".join(text.lower().split()) if text.isascii() else fold(text)
 
 
-def write(checked, new_households, existing, user, accept, now) -> int:
+def write(checked, new_households, spell_keys, existing, user, accept, now) -> int:
     postgres = connection.vendor == "postgresql"
     audit = BulkAudit(user)
     households = BulkTable(Household)
     ids = {m: BulkTable(m) for m in (Person, Event)}
     heads: dict[int, str] = {}
-    periods: dict = {}
-    spell_keys: dict = {}
     household_ids = {key: h.pk for key, h in existing.items()}
     for key in new_households:
         household_ids[key] = households.new_id()
-    adapt_date = (lambda d: d) if postgres else connection.ops.adapt_datefield_value
-    for row in checked:
-        if row.day not in periods:
-            periods[row.day] = (services.period_of(row.day), adapt_date(row.day))
-    pairs = {(row.key[0], periods[row.day][0]): row.village for row in checked}
+    periods = {row.day: services.period_of(row.day) for row in checked}
+    pairs = {(row.key[0], periods[row.day]): row.village for row in checked}
     slips = _slips(pairs, accept, user, now)
     person_id, event_id = ids[Person].new_id, ids[Event].new_id
     stage = []
     append = stage.append
     for row in checked:
-        village, person, day = row.village, row.person, row.day
-        period, day_value = periods[day]
-        spell = (day, person.get("residence_kind"), person.get("marital_status"), row.method)
-        if spell not in spell_keys:
-            spell_keys[spell] = len(spell_keys) + 1
         household_id = household_ids[row.key]
-        relationship = person.get("relationship")
-        if relationship == codes.HEAD:
+        if row.head:
             heads[household_id] = row.name
-        get = person.get
-        append((
-            person_id(), event_id(), household_id, village.id, village.path,
-            village.province_code, slips[(village.id, period)], row.name, row.search,
-            person["sex"], person["date_of_birth"], relationship or "9",
-            get("ethnicity") or codes.KINH, get("education", ""),
-            get("marital_status") or codes.NEVER_MARRIED, get("residence_kind") or codes.PRESENT,
-            get("citizen_id", ""), get("subject_code", ""), get("phone", ""),
-            get("prior_live_births", 0), row.method, day_value, row.data, spell_keys[spell],
-        ))  # fmt: skip
+        slip = slips[(row.key[0], periods[row.day])]
+        append((person_id(), event_id(), household_id, slip) + row.tail)
     homes = []
     for key, (village, number, address) in new_households.items():
         pk = household_ids[key]

@@ -261,12 +261,9 @@ def import_persons(unit, file_rows, user=None, accept=False, today=None, progres
     }
     fast = persons_bulk.check(rows, villages, existing, known, today, CODED, TEXT_COLUMNS)
     if fast is not None:  # every row passes: written by set-based SQL
-        checked, new_households = fast
         progress(len(rows), 2 * len(rows))
         with transaction.atomic():
-            result.created = persons_bulk.write(
-                checked, new_households, existing, user, accept, timezone.now()
-            )
+            result.created = persons_bulk.write(*fast, existing, user, accept, timezone.now())
         progress(2 * len(rows), 2 * len(rows))
         return result
     # Some row is refused: every row is checked again through the form's Checker, which
