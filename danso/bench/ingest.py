@@ -117,13 +117,6 @@ def run(rows: int, requests: int, concurrency: int, print_=print, workers: int =
         "import_cpu_seconds": round(cpu, 2),
         "load_average": os.getloadavg()[0],
     }
-    if server is not None:
-        figures["import_server_cpu_seconds"] = round(server, 2)
-        figures["import_rows_per_cpu_s_with_server"] = round(rows / (cpu + server))
-        print_(
-            f"PostgreSQL's backend for the import: CPU {server:.2f} s; importer and backend "
-            f"together {rows / (cpu + server):,.0f} rows per CPU second"
-        )
     print_(
         f"bulk import: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s "
         f"(≈{db_rows / seconds:,.0f} database rows/s: persons, events, spells, households, "
@@ -131,6 +124,13 @@ def run(rows: int, requests: int, concurrency: int, print_=print, workers: int =
         f"second; load average {os.getloadavg()[0]:.1f} (other work on the machine slows the "
         "wall time)"
     )
+    if server is not None:
+        figures["import_server_cpu_seconds"] = round(server, 2)
+        figures["import_rows_per_cpu_s_with_server"] = round(rows / (cpu + server))
+        print_(
+            f"PostgreSQL's backend for the import: CPU {server:.2f} s; importer and backend "
+            f"together {rows / (cpu + server):,.0f} rows per CPU second"
+        )
     if not requests:
         return figures
     _, token = AccessToken.issue(officer, "bench")
