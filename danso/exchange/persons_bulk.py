@@ -8,13 +8,15 @@ It only ever says "every row passes" or "some row does not": at the first doubt 
 None and the importer checks the file again the slow way, which explains every refused row
 with its column, code and Vietnamese message. The messages therefore have a single source.
 
-`write` then puts one staging row per person in a temporary table (COPY on PostgreSQL,
-sqlite3's executemany on SQLite) and spreads it with one `INSERT … SELECT` per table: persons,
-registration events, their audit entries (the LogEntry rows django-auditlog would write,
-built as JSON by the database), residence, marital and method spells. The spells of a lone
+`write` then puts one staging row per person (built while checking) and one per new household
+in temporary tables (COPY on PostgreSQL, sqlite3's executemany on SQLite) and spreads them with
+one `INSERT … SELECT` per table: households, persons, registration events, their audit entries
+(the LogEntry rows django-auditlog would write, as `BulkAudit.created` wrote them, built as
+JSON by the database), residence, marital and method spells. The spells of a lone
 registration depend only on (date, residence kind, marital status, method): each distinct one
-is replayed once (projection.replay) and joined in. Households (one in four rows) and their
-audit entries go through register.bulk as before. All in the caller's transaction.
+is replayed once (projection.replay) and joined in. Ids come from the tables' sequences in
+blocks (register.bulk), so related rows point at each other before anything is written. All
+in the caller's transaction; heads named for existing households are one audited update.
 """
 
 from auditlog.models import LogEntry
@@ -48,9 +50,6 @@ CODE_COLUMNS = (
     "marital_status",
     "residence_kind",
 )  # fmt: skip  (the order of register_import._person_data)
-PERSON_COLUMNS = ("sex", "relationship", "ethnicity", "education", "marital_status",
-                  "residence_kind", "date_of_birth", "citizen_id", "subject_code", "phone",
-                  "prior_live_births")  # fmt: skip
 FAIL = object()
 
 
