@@ -367,25 +367,37 @@ def _changes(postgres, fields) -> tuple[str, list]:
     """SQL for auditlog's `changes` of a created object as BulkAudit.created writes them:
     {field: ["None", text]} for every field that is not empty. `fields`: (name, SQL of the
     text, may it be empty) or (name, constant)."""
-    pairs, args = [], []
     array = "jsonb_build_array" if postgres else "json_array"
+    build = "jsonb_build_object" if postgres else "json_object"
+    pairs, args, optional = [], [], []
     for name, *spec in fields:
         if len(spec) == 1:  # a constant
             value = spec[0]
             if value in ("", None):
                 continue
-            pairs.append(f"'{name}', {array}('None', CAST(%s AS text))")
+            pairs.append((name, f"{array}('None', CAST(%s AS text))"))
             args.append(str(value))
             continue
         expr, may_be_empty = spec
-        value = f"{array}('None', {expr})"
+        pairs.append((name, f"{array}('None', {expr})"))
         if may_be_empty:
-            value = f"CASE WHEN {expr} = '' THEN NULL ELSE {value} END"
-        pairs.append(f"'{name}', {value}")
-    body = ", ".join(pairs)
+            optional.append((name, expr))
+
+    def obj(without=()):
+        body = ", ".join(f"'{k}', {v}" for k, v in pairs if k not in without)
+        return f"{build}({body})"
+
+    if len(optional) == 1:  # the common case (an event's method): one CASE, no patching
+        name, expr = optional[0]
+        return f"CASE WHEN {expr} = '' THEN {obj([name])} ELSE {obj()} END", args + args
+    empty = dict(optional)  # name → its SQL
+    body = ", ".join(
+        f"'{k}', " + (f"CASE WHEN {empty[k]} = '' THEN NULL ELSE {v} END" if k in empty else v)
+        for k, v in pairs
+    )
     if postgres:
-        return f"jsonb_strip_nulls(jsonb_build_object({body}))", args
-    return f"json_patch('{{}}', json_object({body}))", args  # a null in a patch drops the key
+        return f"jsonb_strip_nulls({build}({body}))", args
+    return f"json_patch('{{}}', {build}({body}))", args  # a null in a patch drops the key
 
 
 def _audit(cursor, model, source, pk, label, fields, postgres, audit, order="") -> None:
@@ -435,20 +447,21 @@ def _spread(cursor, user, accept, now, postgres, audit) -> None:
     fixed = {"kind": kind, "recorded_at": now, "recorded_by_id": user_id, "is_accepted": accept}
     _insert_select(cursor, Event, event, STAGE_TABLE, fixed, postgres)
     # The event's audit entry: its fields as _write_persons lists them, its representation
-    # "<kind's label> dd/mm/yyyy".
+    # "<kind's label> dd/mm/yyyy". Of its texts only the method can be empty (a village's
+    # path and province code never are, a checked row has a sex).
     shown = "to_char(occurred_on, 'DD/MM/YYYY')"
     if not postgres:
         shown = "strftime('%%d/%%m/%%Y', occurred_on)"
     label = (f"CAST(%s AS text) || {shown}", [str(EventKind.REGISTRATION.label) + " "])
     _audit(cursor, Event, STAGE_TABLE, "event_id", label, [
-        ("village_id", f"CAST(village_id AS {text})", False), ("ou_path", "ou_path", True),
-        ("province_code", "province_code", True), ("kind", kind),
+        ("village_id", f"CAST(village_id AS {text})", False), ("ou_path", "ou_path", False),
+        ("province_code", "province_code", False), ("kind", kind),
         ("occurred_on", "CAST(occurred_on AS text)" if postgres else "occurred_on", False),
         ("recorded_at", now), ("recorded_by_id", user_id),
         ("slip_id", f"CAST(slip_id AS {text})", False),
         ("household_id", f"CAST(household_id AS {text})", False),
         ("person_id", f"CAST(person_id AS {text})", False), ("is_accepted", accept),
-        ("sex", "sex", True), ("method", "method", True), ("data", "data", False),
+        ("sex", "sex", False), ("method", "method", True), ("data", "data", False),
     ], postgres, audit, f"ORDER BY {STAGE_TABLE}.event_id")  # fmt: skip
 
 
