@@ -102,9 +102,11 @@ def run(rows: int, requests: int, concurrency: int, print_=print, workers: int =
 
     written = [Household, Person, Event, Residence, MaritalSpell, MethodSpell, LogEntry]
     before = sum(m.objects.count() for m in written)
+    server = _server_cpu()
     began, cpu = time.perf_counter(), time.process_time()
     result = import_persons(province, table, user=officer, accept=True)
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    server = _server_cpu() - server if server is not None else None
     assert not result.errors, result.errors[:3]
     db_rows = sum(m.objects.count() for m in written) - before
     figures = {
@@ -122,6 +124,13 @@ def run(rows: int, requests: int, concurrency: int, print_=print, workers: int =
         f"second; load average {os.getloadavg()[0]:.1f} (other work on the machine slows the "
         "wall time)"
     )
+    if server is not None:
+        figures["import_server_cpu_seconds"] = round(server, 2)
+        figures["import_rows_per_cpu_s_with_server"] = round(rows / (cpu + server))
+        print_(
+            f"PostgreSQL's backend for the import: CPU {server:.2f} s; importer and backend "
+            f"together {rows / (cpu + server):,.0f} rows per CPU second"
+        )
     if not requests:
         return figures
     _, token = AccessToken.issue(officer, "bench")
@@ -140,6 +149,23 @@ def run(rows: int, requests: int, concurrency: int, print_=print, workers: int =
         kind__in=["elderly_check", "method_start"]
     ).count()
     return figures
+
+
+def _server_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when the server runs
+    on this machine (its /proc entry is readable); None otherwise or on SQLite (in-process)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _load(targets, token, requests, concurrency, print_, workers=1) -> dict:
