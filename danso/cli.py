@@ -456,7 +456,7 @@ def _import_data_values(path: Path, username: str, file_format: str, options: di
     with _progress() as progress:
         task = progress.add_task(f"Importing {path.name}", total=None)
         summary = import_data_values(
-            path.read_bytes(), fmt, account, **options,
+            path, fmt, account, **options,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )  # fmt: skip
     console.print(
