@@ -3,7 +3,8 @@
 The file holds XA_HOAT_DONG's values (every element and disaggregation, quarter after quarter)
 for the communes of the loaded units, written to disk line by line; it is then imported the
 way `danso import datavalues` does (streamed from the file, chunk by chunk in one transaction;
-every value placed and checked, all or nothing, each change audited). Prints values/s, this process's CPU time and its peak memory (RSS).
+every value placed and checked, all or nothing, each change audited). Prints values/s,
+this process's CPU time and its peak memory (RSS).
 """
 
 import csv
