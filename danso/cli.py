@@ -473,9 +473,13 @@ def _import_data_values(path: Path, username: str, file_format: str, options: di
 @app.command("export")
 def export_command(
     kind: str = typer.Argument(
-        ..., help="datavalues (aggregate data) or metadata, in DHIS2's formats"
+        ...,
+        help="datavalues (aggregate data), form (a form's figures from the register) or "
+        "metadata, in DHIS2's formats",
     ),
-    data_set: list[str] = typer.Option([], "--data-set", help="data set code (repeatable)"),
+    data_set: list[str] = typer.Option(
+        [], "--data-set", help="data set code (repeatable); for form: the form, e.g. 01-DSH"
+    ),
     data_element: list[str] = typer.Option([], "--data-element", help="element (repeatable)"),
     period: list[str] = typer.Option([], "--period", help="DHIS2 period, e.g. 2025Q3"),
     unit: list[str] = typer.Option([], "--unit", help="org unit, e.g. C24211 (repeatable)"),
@@ -504,8 +508,11 @@ def export_command(
         console.print(f"Wrote the metadata ({len(document['dataSets'])} data sets, "
                       f"{len(document['organisationUnits']):,} org units) to {output}")  # fmt: skip
         return
+    if kind == "form":
+        _export_form(data_set, unit, period, file_format, id_scheme, user, output)
+        return
     if kind != "datavalues":
-        raise typer.BadParameter("datavalues or metadata", param_hint="KIND")
+        raise typer.BadParameter("datavalues, form or metadata", param_hint="KIND")
     if not period or not unit:
         raise typer.BadParameter("datavalues need --period and --unit", param_hint="--period")
     if file_format not in FORMATS:
@@ -522,6 +529,27 @@ def export_command(
         raise typer.Exit(2) from err
     output.write_bytes(write(file_format, records, data_set[0] if len(data_set) == 1 else ""))
     console.print(f"Wrote {len(records):,} values to {output}")
+
+
+def _export_form(forms, units, periods, file_format, id_scheme, user, output) -> None:
+    """Tracker-to-aggregate: one form, unit and period (exchange/form_export.py)."""
+    from danso.accounts.models import User
+    from danso.exchange.dhis2_export import ExportError
+    from danso.exchange.dhis2_formats import FORMATS
+    from danso.exchange.form_export import export_form
+
+    if len(forms) != 1 or len(units) != 1 or len(periods) != 1:
+        raise typer.BadParameter("form needs one --data-set (the form), --unit and --period")
+    if file_format not in FORMATS:
+        raise typer.BadParameter("json, csv or adx", param_hint="--format")
+    account = User.objects.get(username=user) if user else None
+    try:
+        data = export_form(account, forms[0], units[0], periods[0], file_format, id_scheme)
+    except ExportError as err:
+        console.print(str(err), markup=False)
+        raise typer.Exit(2) from err
+    output.write_bytes(data)
+    console.print(f"Wrote {forms[0]} of {units[0]} for {periods[0]} to {output}")
 
 
 @app.command("export-register")

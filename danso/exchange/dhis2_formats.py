@@ -404,8 +404,10 @@ def _adx_group(group, index: int) -> Iterator[Record]:
         index += 1
 
 
-def write_adx(records: list[Record]) -> bytes:
-    """Groups of (data set, org unit, period) in the order the records come."""
+def write_adx(records: list[Record], complete: dict | None = None) -> bytes:
+    """Groups of (data set, org unit, period) in the order the records come; `complete` maps
+    a group's (data set, org unit, period id) to its completeDate (an approved report)."""
+    complete = complete or {}
     ElementTree.register_namespace("", ADX_NS)
     exported = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
     root = ElementTree.Element(f"{{{ADX_NS}}}adx", {"exported": exported})
@@ -413,9 +415,11 @@ def write_adx(records: list[Record]) -> bytes:
     for r in records:
         key = (r.data_set, r.org_unit, r.period)
         if key not in groups:
-            groups[key] = ElementTree.SubElement(root, f"{{{ADX_NS}}}group", {
-                "orgUnit": r.org_unit, "period": adx_period(r.period), "dataSet": r.data_set,
-            })  # fmt: skip
+            attributes = {"orgUnit": r.org_unit, "period": adx_period(r.period),
+                          "dataSet": r.data_set}  # fmt: skip
+            if complete.get(key):
+                attributes["completeDate"] = complete[key]
+            groups[key] = ElementTree.SubElement(root, f"{{{ADX_NS}}}group", attributes)
         # One attribute per category; a value without disaggregation has none.
         attributes = {"dataElement": r.data_element, **r.categories, "value": r.value}
         value = ElementTree.SubElement(groups[key], f"{{{ADX_NS}}}dataValue", attributes)

@@ -196,7 +196,7 @@ def export_metadata() -> dict:
     elements, combos = _expression_maps()
     groups, group_sets = _groups()
     indicator_types, indicators = _indicators(elements, combos)
-    return {
+    document = {
         "system": {"id": "danso", "date": datetime.datetime.now(datetime.UTC).isoformat(
             timespec="seconds")},
         "organisationUnits": _org_units(),
@@ -209,3 +209,15 @@ def export_metadata() -> dict:
         "indicators": indicators,
         "validationRules": _rules(elements, combos),
     }  # fmt: skip
+    _add_form_metadata(document)
+    return document
+
+
+def _add_form_metadata(document: dict) -> None:
+    """The circular's forms as data sets with their figures as data elements (form_export)."""
+    from .form_export import form_metadata
+
+    default = CategoryCombo.objects.filter(code=CategoryCombo.DEFAULT).first()
+    forms = form_metadata(default.uid if default else "bjDvmb4bfuf")
+    document["dataElements"] += forms["dataElements"]
+    document["dataSets"] += forms["dataSets"]
