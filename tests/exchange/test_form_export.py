@@ -49,8 +49,8 @@ def test_01_dsh_of_a_quarter_equals_the_cells_computed_by_hand(register):  # noq
 
 
 def test_an_approved_report_carries_its_registration_and_its_approved_figures(
-    register,
-    make_user,  # noqa: F811
+    register,  # noqa: F811
+    make_user,
 ):
     province = OrgUnit.objects.get(uid="P66")
     officer = make_user("tinh", "province", province)
