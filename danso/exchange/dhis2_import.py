@@ -113,7 +113,7 @@ class Placed:
         self.number: Decimal | None = number  # None: delete the stored value
         self.comment: str = comment
         self.followup: bool = followup
-        self.key = (element.pk, option_combo.pk, unit.pk, period.id)
+        self.key = (element.id, option_combo.id, unit.id, period.id)
 
 
 # Why a value cannot be placed, by conflict code; %(id)s is what the file wrote.
@@ -227,7 +227,7 @@ class Placer:
         return {key for key, s in latest.items() if s.status == Submission.Status.APPROVED}
 
     def _assigned(self, data_set: DataSet, unit: OrgUnit) -> bool:
-        key = (data_set.pk, unit.pk)
+        key = (data_set.id, unit.id)
         if key not in self.assigned:
             self.assigned[key] = data_set.is_assigned_to(unit)
         return self.assigned[key]
@@ -281,7 +281,7 @@ class Placer:
                 problem("dataSet", "unknown_data_set", r.data_set)
             option_combo = None
             if element is not None:
-                reason = writable_problem(element, self.sets_of[element.pk], self.user)
+                reason = writable_problem(element, self.sets_of[element.id], self.user)
                 if reason is not None:
                     problem("dataElement", reason.code, r.data_element, reason.message)
                 option_combo = self._option_combo(r, element, problem)
@@ -353,7 +353,7 @@ class Placer:
     def _fitting(self, element, data_set, period) -> tuple[list, tuple]:
         """The data sets (the one named, else the element's) reported for the period's type,
         or the problem when there is none."""
-        key = (element.pk, data_set.pk if data_set else None, period.type)
+        key = (element.id, data_set.id if data_set else None, period.type)
         found = self._fit_memo.get(key)
         if found is None:
             candidates = [data_set] if data_set is not None else self.sets_of[element.pk]
@@ -378,7 +378,7 @@ class Placer:
             return [_problem("orgUnit", "not_assigned", r.org_unit, data_sets=codes)]
         if self.approved:
             for d in reporting:
-                if (d.code, period.id, unit.pk) in self.approved:
+                if (d.code, period.id, unit.id) in self.approved:
                     return [_problem("period", "period_locked", r.period, data_set=d.code,
                                      unit=unit.name)]  # fmt: skip
         return []
@@ -509,6 +509,9 @@ def _duplicate(record: Record, index: int, line: int) -> Conflict:
                     message)  # fmt: skip
 
 
+NULL = Encoded("null")  # auditlog's serialized_data as BulkTable writes None, encoded once
+
+
 class _Writer:
     """Set-based, chunk by chunk: the stored values of a chunk read in one query, new ones
     written by COPY (PostgreSQL) or executemany (SQLite), changed ones in one bulk update,
@@ -535,18 +538,7 @@ class _Writer:
     def write(self, placed: list[Placed], summary: ImportSummary, dry_run: bool) -> None:
         if not placed:
             return
-        stored = (
-            {
-                (v.data_element_id, v.option_combo_id, v.org_unit_id, v.period): v
-                for v in DataValue.objects.filter(
-                    data_element__in={p.element.pk for p in placed},
-                    org_unit__in={p.unit.pk for p in placed},
-                    period__in={p.period.id for p in placed},
-                )
-            }
-            if self._may_exist(placed)
-            else {}
-        )
+        stored = self._stored(placed) if self._may_exist(placed) else {}
         new, changed, gone = [], [], []
         for p in placed:
             current = stored.get(p.key)
@@ -568,6 +560,21 @@ class _Writer:
         if not dry_run:
             self._write_bulk(new, changed, gone)
 
+    def _stored(self, placed: list[Placed]) -> dict[tuple, DataValue]:
+        """The stored values with the keys of the chunk's values: the keys of the candidates
+        are read first (plain tuples), whole rows only for those that match."""
+        candidates = DataValue.objects.filter(
+            data_element__in={p.element.id for p in placed},
+            org_unit__in={p.unit.id for p in placed},
+            period__in={p.period.id for p in placed},
+        ).values_list("data_element_id", "option_combo_id", "org_unit_id", "period", "id")
+        wanted = {p.key for p in placed}
+        ids = [row[4] for row in candidates if row[:4] in wanted]
+        if not ids:
+            return {}
+        return {(v.data_element_id, v.option_combo_id, v.org_unit_id, v.period): v
+                for v in DataValue.objects.filter(id__in=ids)}  # fmt: skip
+
     def _may_exist(self, placed: list[Placed]) -> bool:
         """Whether any stored value could match (one cheap query first: an import into
         periods and elements that hold nothing yet, the usual first load, reads nothing)."""
@@ -585,22 +592,22 @@ class _Writer:
         for p in new:
             unit, period, element, combo = p.unit, p.period, p.element, p.option_combo
             pk = table.add(
-                data_element_id=element.pk, option_combo_id=combo.pk, org_unit_id=unit.pk,
+                data_element_id=element.id, option_combo_id=combo.id, org_unit_id=unit.id,
                 ou_path=unit.path, period=period.id, period_start=period.start,
                 period_end=period.end, value=p.number, comment=p.comment,
                 followup=p.followup, source=source, stored_by_id=user_id, created=now,
                 last_updated=now,
             )  # fmt: skip
             unit_json, ou_path = self._unit(unit)
-            changes = (f'{{"data_element_id": ["None", "{element.pk}"], '
-                       f'"option_combo_id": ["None", "{combo.pk}"], {unit_json}'
+            changes = (f'{{"data_element_id": ["None", "{element.id}"], '
+                       f'"option_combo_id": ["None", "{combo.id}"], {unit_json}'
                        f'{self._period(period)}"value": ["None", "{p.number}"], '
                        + (f'"comment": ["None", {to_json(p.comment)}], ' if p.comment else "")
                        + f'"followup": ["None", "{p.followup}"], {self._tail}')  # fmt: skip
             entries.add(
                 content_type_id=content_type, object_pk=str(pk), object_id=pk,
-                object_repr=f"{element.pk}.{combo.pk} {unit.pk} {period.id}", action=create,
-                changes=Encoded(changes), additional_data=ou_path, **common,
+                object_repr=f"{element.id}.{combo.id} {unit.id} {period.id}", action=create,
+                changes=Encoded(changes), additional_data=ou_path, serialized_data=NULL, **common,
             )  # fmt: skip
         table.flush()
         for current, p in changed:
@@ -621,11 +628,11 @@ class _Writer:
         audit.flush()
 
     def _unit(self, unit: OrgUnit) -> tuple[str, Encoded]:
-        found = self._unit_json.get(unit.pk)
+        found = self._unit_json.get(unit.id)
         if found is None:
             fields = to_json({"org_unit_id": ["None", str(unit.pk)],
                               "ou_path": ["None", unit.path]})[1:-1] + ", "  # fmt: skip
-            found = self._unit_json[unit.pk] = (fields, Encoded(to_json({"ou_path": unit.path})))
+            found = self._unit_json[unit.id] = (fields, Encoded(to_json({"ou_path": unit.path})))
         return found
 
     def _period(self, period: Period) -> str:
