@@ -491,6 +491,7 @@ def export_command(
     id_scheme: str = typer.Option("code", "--id-scheme", help="code or uid"),
     user: str = typer.Option("", help="username whose area applies (default: everything)"),
     output: Path = typer.Option(..., help="the file to write"),
+    forms: bool = typer.Option(False, "--forms", help="metadata: add the circular's forms"),
 ) -> None:
     """Write aggregate data values as a DHIS2 dataValueSet (JSON, CSV) or ADX message."""
     _setup_django()
@@ -503,7 +504,7 @@ def export_command(
 
         from danso.exchange.dhis2_metadata import export_metadata
 
-        document = export_metadata()
+        document = export_metadata(forms=forms)
         output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
         console.print(f"Wrote the metadata ({len(document['dataSets'])} data sets, "
                       f"{len(document['organisationUnits']):,} org units) to {output}")  # fmt: skip

@@ -190,9 +190,10 @@ def _rules(elements: dict, combos: dict) -> list[dict]:
     return out
 
 
-def export_metadata() -> dict:
+def export_metadata(forms: bool = False) -> dict:
     """The whole metadata document. Metadata is not scoped: it describes the forms and the
-    maps, not anyone's figures (DHIS2 gives it to every user who may read metadata)."""
+    maps, not anyone's figures (DHIS2 gives it to every user who may read metadata). With
+    `forms`, the circular's forms are added as data sets (exchange/form_export.py)."""
     elements, combos = _expression_maps()
     groups, group_sets = _groups()
     indicator_types, indicators = _indicators(elements, combos)
@@ -209,7 +210,8 @@ def export_metadata() -> dict:
         "indicators": indicators,
         "validationRules": _rules(elements, combos),
     }  # fmt: skip
-    _add_form_metadata(document)
+    if forms:
+        _add_form_metadata(document)
     return document
 
 
@@ -219,5 +221,6 @@ def _add_form_metadata(document: dict) -> None:
 
     default = CategoryCombo.objects.filter(code=CategoryCombo.DEFAULT).first()
     forms = form_metadata(default.uid if default else "bjDvmb4bfuf")
-    document["dataElements"] += forms["dataElements"]
-    document["dataSets"] += forms["dataSets"]
+    for kind in ("dataElements", "dataSets"):  # not twice where they were imported already
+        codes = {item["code"] for item in document[kind]}
+        document[kind] += [item for item in forms[kind] if item["code"] not in codes]

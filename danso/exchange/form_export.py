@@ -13,9 +13,10 @@ element per figure, and a completeDataSetRegistration when the report has been a
   signed, and carries its completeDataSetRegistration (date of approval, approver); any other
   period is computed live from the register.
 
-`form_metadata()` declares the data sets and elements in the metadata export
-(dhis2_metadata.export_metadata), so a DHIS2 instance, or another danso, configured from that
-file takes these values.
+`form_metadata()` declares the data sets (assigned to the current provinces for 01-DSH, to the
+communes for the DSX forms) and elements in the metadata export with `forms`
+(`export_metadata(forms=True)`, `GET /api/v1/metadata?forms=true`, `danso export metadata
+--forms`), so a DHIS2 instance, or another danso, configured from that file takes these values.
 """
 
 import json
@@ -23,7 +24,7 @@ import json
 from django.utils.translation import gettext as _
 
 from danso.accounts.scope import visible_units
-from danso.orgunits.models import OrgUnit
+from danso.orgunits.models import OrgUnit, UnitType
 from danso.statistics.definitions import ELEMENTS, INDICATOR_BY_CODE, StockElement
 from danso.statistics.forms import FORMS, ReportForm, WrongPeriodType, check_period
 from danso.statistics.models import Submission
@@ -61,8 +62,13 @@ def figures_of(form: ReportForm) -> list[str]:
     return seen
 
 
-def _reporting_level(form: ReportForm) -> str:
-    return "commune" if not form.children_columns or form.code.endswith("DSX") else "province"
+# The unit types that report each kind of form: the province's 01-DSH, the commune's DSX forms.
+PROVINCE_TYPES = [UnitType.PROVINCE, UnitType.CITY]
+COMMUNE_TYPES = [UnitType.COMMUNE, UnitType.WARD, UnitType.TOWNSHIP, UnitType.SPECIAL_ZONE]
+
+
+def reporting_types(form: ReportForm) -> list[str]:
+    return [str(t) for t in (COMMUNE_TYPES if form.code.endswith("DSX") else PROVINCE_TYPES)]
 
 
 def form_metadata(default_combo_uid: str) -> dict[str, list[dict]]:
@@ -90,11 +96,12 @@ def form_metadata(default_combo_uid: str) -> dict[str, list[dict]]:
             "periodType": DHIS2_PERIOD_TYPES[form.period_types[0]],
             "categoryCombo": ref(default_combo_uid),
             "dataSetElements": [{"dataElement": ref(element_uid(f))} for f in figures_of(form)],
-            "organisationUnits": [],
-            "danso": {"unitTypes": [], "sensitive": False,
+            "organisationUnits": [ref(uid) for uid in sorted(
+                OrgUnit.objects.filter(unit_type__in=reporting_types(form), valid_to__isnull=True)
+                .values_list("uid", flat=True))],
+            "danso": {"unitTypes": reporting_types(form), "sensitive": False,
                       "deadlineWorkingDays": form.deadline_working_days, "units": [],
-                      "sections": [], "registerForm": form.code,
-                      "reportingLevel": _reporting_level(form)},
+                      "sections": [], "registerForm": form.code},
         })  # fmt: skip
     return {"dataElements": list(elements.values()), "dataSets": data_sets}
 

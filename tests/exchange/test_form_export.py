@@ -83,7 +83,8 @@ def test_an_approved_report_carries_its_registration_and_its_approved_figures(
 
 
 def test_the_metadata_export_declares_one_data_set_per_form(register):  # noqa: F811
-    metadata = export_metadata()
+    assert "01-DSH" not in {d["code"] for d in export_metadata()["dataSets"]}  # asked for only
+    metadata = export_metadata(forms=True)
     sets = {d["code"]: d for d in metadata["dataSets"]}
     elements = {e["id"]: e for e in metadata["dataElements"]}
     for form in ("01-DSH", "02-DSX", "03-DSX", "01-DSX"):
@@ -93,6 +94,31 @@ def test_the_metadata_export_declares_one_data_set_per_form(register):  # noqa: 
     assert sets["01-DSH"]["periodType"] == "Quarterly"
     assert elements[element_uid("residents")]["aggregationType"] == "LAST"  # a stock
     assert elements[element_uid("births")]["aggregationType"] == "SUM"  # a flow
+    assert {"id": "P66"} in sets["01-DSH"]["organisationUnits"]
+    assert {"id": register["A"].uid} in sets["02-DSX"]["organisationUnits"]
+
+
+def test_the_values_import_into_a_danso_configured_from_the_metadata(register, make_user):  # noqa: F811
+    """Another danso takes the metadata export (with the forms) and then the form's values:
+    here the same database plays the receiving side, whose programmes know no form yet."""
+    from danso.exchange.dhis2_import import import_data_values
+    from danso.exchange.dhis2_metadata_import import import_metadata
+    from danso.programmes.models import DataValue
+
+    values = export_form(None, "01-DSH", "P66", "2025Q3", "json")
+    admin = make_user("qt_tw", "admin", OrgUnit.objects.get(uid="VN"))
+    report = import_metadata(json.dumps(export_metadata(forms=True)).encode(), admin)
+    assert report.status == "OK", [p.as_dict() for p in report.problems[:5]]
+    officer = make_user("tinh", "province", OrgUnit.objects.get(uid="P66"))
+
+    summary = import_data_values(values, "json", officer)
+
+    assert summary.status == "SUCCESS", [c.as_dict() for c in summary.conflicts[:5]]
+    assert summary.imported == len(BY_HAND)
+    stored = DataValue.objects.filter(org_unit__uid="P66", period="2025Q3")
+    assert {v.data_element.code: format(v.value.normalize(), "f") for v in stored} == BY_HAND
+    again = json.loads(export_form(None, "01-DSH", "P66", "2025Q3", "json"))
+    assert len(again["dataValues"]) == len(BY_HAND)  # the form's export is unchanged by it
 
 
 def test_requests_the_form_cannot_take(register, make_user, bearer):  # noqa: F811
