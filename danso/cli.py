@@ -456,7 +456,7 @@ def _import_data_values(path: Path, username: str, file_format: str, options: di
     with _progress() as progress:
         task = progress.add_task(f"Importing {path.name}", total=None)
         summary = import_data_values(
-            path.read_bytes(), fmt, account, **options,
+            path, fmt, account, **options,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )  # fmt: skip
     console.print(
@@ -473,9 +473,13 @@ def _import_data_values(path: Path, username: str, file_format: str, options: di
 @app.command("export")
 def export_command(
     kind: str = typer.Argument(
-        ..., help="datavalues (aggregate data) or metadata, in DHIS2's formats"
+        ...,
+        help="datavalues (aggregate data), form (a form's figures from the register) or "
+        "metadata, in DHIS2's formats",
     ),
-    data_set: list[str] = typer.Option([], "--data-set", help="data set code (repeatable)"),
+    data_set: list[str] = typer.Option(
+        [], "--data-set", help="data set code (repeatable); for form: the form, e.g. 01-DSH"
+    ),
     data_element: list[str] = typer.Option([], "--data-element", help="element (repeatable)"),
     period: list[str] = typer.Option([], "--period", help="DHIS2 period, e.g. 2025Q3"),
     unit: list[str] = typer.Option([], "--unit", help="org unit, e.g. C24211 (repeatable)"),
@@ -487,6 +491,7 @@ def export_command(
     id_scheme: str = typer.Option("code", "--id-scheme", help="code or uid"),
     user: str = typer.Option("", help="username whose area applies (default: everything)"),
     output: Path = typer.Option(..., help="the file to write"),
+    forms: bool = typer.Option(False, "--forms", help="metadata: add the circular's forms"),
 ) -> None:
     """Write aggregate data values as a DHIS2 dataValueSet (JSON, CSV) or ADX message."""
     _setup_django()
@@ -499,13 +504,16 @@ def export_command(
 
         from danso.exchange.dhis2_metadata import export_metadata
 
-        document = export_metadata()
+        document = export_metadata(forms=forms)
         output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
         console.print(f"Wrote the metadata ({len(document['dataSets'])} data sets, "
                       f"{len(document['organisationUnits']):,} org units) to {output}")  # fmt: skip
         return
+    if kind == "form":
+        _export_form(data_set, unit, period, file_format, id_scheme, user, output)
+        return
     if kind != "datavalues":
-        raise typer.BadParameter("datavalues or metadata", param_hint="KIND")
+        raise typer.BadParameter("datavalues, form or metadata", param_hint="KIND")
     if not period or not unit:
         raise typer.BadParameter("datavalues need --period and --unit", param_hint="--period")
     if file_format not in FORMATS:
@@ -522,6 +530,27 @@ def export_command(
         raise typer.Exit(2) from err
     output.write_bytes(write(file_format, records, data_set[0] if len(data_set) == 1 else ""))
     console.print(f"Wrote {len(records):,} values to {output}")
+
+
+def _export_form(forms, units, periods, file_format, id_scheme, user, output) -> None:
+    """Tracker-to-aggregate: one form, unit and period (exchange/form_export.py)."""
+    from danso.accounts.models import User
+    from danso.exchange.dhis2_export import ExportError
+    from danso.exchange.dhis2_formats import FORMATS
+    from danso.exchange.form_export import export_form
+
+    if len(forms) != 1 or len(units) != 1 or len(periods) != 1:
+        raise typer.BadParameter("form needs one --data-set (the form), --unit and --period")
+    if file_format not in FORMATS:
+        raise typer.BadParameter("json, csv or adx", param_hint="--format")
+    account = User.objects.get(username=user) if user else None
+    try:
+        data = export_form(account, forms[0], units[0], periods[0], file_format, id_scheme)
+    except ExportError as err:
+        console.print(str(err), markup=False)
+        raise typer.Exit(2) from err
+    output.write_bytes(data)
+    console.print(f"Wrote {forms[0]} of {units[0]} for {periods[0]} to {output}")
 
 
 @app.command("export-register")

@@ -124,6 +124,39 @@ def post_data_value_sets(
     return Status(409 if summary.status == "ERROR" else 200, summary.as_dict())
 
 
+# Tracker-to-aggregate ---------------------------------------------------------------------
+
+_FORM_DOC = """A form of the circular (01-DSH, 02-DSX, 03-DSX, 01-DSX) for one unit (`orgUnit`) and
+period (`period`), computed from the register when asked, as DHIS2 aggregate data: data set =
+the form's code, data elements `DS_<FIGURE>` (declared in the metadata export), the unit's own
+column. An approved report gives the figures it was approved with and carries its
+`completeDataSetRegistrations` (JSON) or `completeDate` (ADX group). Format by suffix-free
+`format` or the Accept header, as /dataValueSets. 404: no such form; 422: a period or unit
+the form cannot take, or outside the caller's area."""
+
+
+@router.get("/dataValueSets/forms/{form}", response={200: dict, 404: dict, 422: dict},
+            description=_FORM_DOC)  # fmt: skip
+def get_form_data_values(request, form: str, orgUnit: str, period: str,
+                         idScheme: IdScheme = "code", format: Format | None = None):  # fmt: skip
+    from danso.exchange.form_export import export_form
+    from danso.statistics.forms import FORMS
+
+    if form not in FORMS:
+        raise HttpError(404, _("Unknown identifiers: %(ids)s.") % {"ids": form})
+    fmt = format or _accepted(request)
+    try:
+        data = export_form(request.auth, form, orgUnit, period, fmt, idScheme)
+    except ExportError as err:
+        raise HttpError(422, str(err)) from err
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    if fmt != "json":
+        response["Content-Disposition"] = (
+            f'attachment; filename="{form}-{orgUnit}-{period}.{EXTENSIONS[fmt]}"'
+        )
+    return response
+
+
 # Metadata --------------------------------------------------------------------------------
 
 

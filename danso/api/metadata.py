@@ -13,14 +13,16 @@ router = Router(tags=["metadata"])
 
 
 @router.get("/metadata", response={200: dict})
-def get_metadata(request):
+def get_metadata(request, forms: bool = False):
     """The whole metadata as DHIS2 writes it: organisationUnits (both maps, with `openingDate`
     and `closedDate`), organisationUnitGroups and organisationUnitGroupSets, categoryOptions,
     categories, categoryCombos, categoryOptionCombos, dataElements, dataSets (with
     dataSetElements and organisationUnits), indicatorTypes, indicators and validationRules.
     References are `{"id": uid}`; expressions name uids. What DHIS2 has no field for is under
-    `danso` in each object. Not limited to the caller's area: it holds no figures."""
-    return export_metadata()
+    `danso` in each object. Not limited to the caller's area: it holds no figures.
+    `forms=true` adds the circular's forms (01-DSH…) as data sets, their figures as data
+    elements `DS_…`, for the values of /dataValueSets/forms/{form}."""
+    return export_metadata(forms=forms)
 
 
 @router.post(

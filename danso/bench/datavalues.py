@@ -2,8 +2,9 @@
 
 The file holds XA_HOAT_DONG's values (every element and disaggregation, quarter after quarter)
 for the communes of the loaded units, written to disk line by line; it is then imported the
-way `danso import datavalues` does (every value placed and checked, all or nothing, each
-change audited). Prints values/s, this process's CPU time and its peak memory (RSS).
+way `danso import datavalues` does (streamed from the file, chunk by chunk in one transaction;
+every value placed and checked, all or nothing, each change audited). Prints values/s,
+this process's CPU time and its peak memory (RSS).
 """
 
 import csv
@@ -59,7 +60,7 @@ def run(values: int, print_=print) -> dict:
     size = path.stat().st_size
     before_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     began, cpu = time.perf_counter(), time.process_time()
-    summary = import_data_values(path.read_bytes(), "csv", officer)
+    summary = import_data_values(path, "csv", officer)  # streamed from the file
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     assert summary.status == "SUCCESS", [c.as_dict() for c in summary.conflicts[:3]]

@@ -9,6 +9,13 @@ follow-up) ignored, and an empty value (or `deleted`) deletes the stored one. Ea
 in exactly one of the four counts; values refused for a conflict count as ignored, as in
 DHIS2's import summary.
 
+The file is streamed (dhis2_formats.iter_records) and handled in chunks of CHUNK values, all in
+one transaction: each chunk is placed, checked against the values before it (duplicates: only
+a compact key per value is kept) and written, with its audit entries, before the next is read;
+a conflict anywhere (or an unreadable file midway) rolls the whole transaction back, while the
+rest of the file is still checked so that every conflict is listed. Memory holds one chunk and
+the keys, not the file.
+
 Identifiers are codes by default (`id_scheme="code"`, ADX's default too) or uids; org units are
 matched by danso's identifier (P66, C24211, C24211-01) under either scheme, as it is already a
 stable code. The default disaggregation is accepted as `default` or as DHIS2's own default uid.
@@ -18,8 +25,10 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 from auditlog.context import auditlog_value, disable_auditlog, set_actor
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -39,16 +48,18 @@ from danso.programmes.models import (
     DataSetElement,
     DataValue,
 )
-from danso.register.bulk import BulkTable
+from danso.register.bulk import BulkTable, Encoded, to_json
 from danso.statistics.models import Submission
 from danso.statistics.periods import Period, PeriodError
 
-from .dhis2_formats import FormatError, Record, read
+from .dhis2_formats import FormatError, Record, Source, count_estimate, iter_records
 from .value_checks import ValueProblem, parse_value, writable_problem
 
 DEFAULT_IDS = {"", "default", "HllvX50cXC0"}  # HllvX50cXC0: DHIS2's default combo everywhere
 ID_SCHEMES = ("code", "uid")
 PROGRESS_EVERY = 200
+CHUNK = 5000  # values placed, checked and written at a time
+MAX_CONFLICTS = 10000  # listed; beyond them counted (the description says how many in all)
 
 
 @dataclass
@@ -88,18 +99,21 @@ class ImportSummary:
         }  # fmt: skip
 
 
-@dataclass
 class Placed:
-    record: Record
-    element: DataElement
-    option_combo: CategoryOptionCombo
-    unit: OrgUnit
-    period: Period
-    number: Decimal | None  # None: delete the stored value
+    """A value placed: what the write needs, nothing of the record kept."""
 
-    @property
-    def key(self) -> tuple:
-        return (self.element.pk, self.option_combo.pk, self.unit.pk, self.period.id)
+    __slots__ = ("element", "option_combo", "unit", "period", "number", "comment", "followup",
+                 "key")  # fmt: skip
+
+    def __init__(self, element, option_combo, unit, period, number, comment, followup):
+        self.element: DataElement = element
+        self.option_combo: CategoryOptionCombo = option_combo
+        self.unit: OrgUnit = unit
+        self.period: Period = period
+        self.number: Decimal | None = number  # None: delete the stored value
+        self.comment: str = comment
+        self.followup: bool = followup
+        self.key = (element.id, option_combo.id, unit.id, period.id)
 
 
 # Why a value cannot be placed, by conflict code; %(id)s is what the file wrote.
@@ -146,9 +160,12 @@ FIELD_NAMES = {
 
 class Placer:
     """Looks up what a file's values name. Metadata is small and read once; org units and
-    approved reports are read once for the identifiers and periods the file uses."""
+    approved reports are read chunk by chunk (`prepare`) for the identifiers and periods the
+    chunk uses and not seen before. What does not depend on the value itself is worked out once
+    and remembered: a cell (element, disaggregation, data set), a unit, a period, a data set's
+    fit to a period type."""
 
-    def __init__(self, user, records: list[Record], id_scheme: str = "code"):
+    def __init__(self, user, id_scheme: str = "code"):
         self.user = user
         self.today = timezone.localdate()
 
@@ -172,10 +189,31 @@ class Placer:
         data_sets = {d.pk: d for d in self.data_sets.values()}
         for link in DataSetElement.objects.all():
             self.sets_of[link.data_element_id].append(data_sets[link.data_set_id])
-        uids = {r.org_unit for r in records}
-        self.units = {u.uid: u for u in OrgUnit.objects.filter(uid__in=uids)}
-        self.approved = self._approved({r.period for r in records})
+        self.units: dict[str, OrgUnit | None] = {}  # None: unknown or outside the user's area
+        self.approved: set[tuple[str, str, int]] = set()
+        self._periods_read: set[str] = set()
         self.assigned = {}  # (data set pk, unit pk) → whether the unit reports the data set
+        self._cell_memo: dict[tuple, tuple] = {}
+        self._period_memo: dict[str, tuple] = {}
+        self._fit_memo: dict[tuple, tuple] = {}
+
+    def prepare(self, records: list[Record]) -> None:
+        """Read the units and approved reports a chunk names that earlier chunks did not."""
+        uids = {r.org_unit for r in records} - self.units.keys()
+        if uids:
+            found = {u.uid: u for u in OrgUnit.objects.filter(uid__in=uids)}
+            for uid in uids:
+                unit = found.get(uid)
+                in_scope = unit is not None and path_in_scope(self.user, unit.path)
+                self.units[uid] = unit if in_scope else None
+        periods = set()
+        for text in {r.period for r in records}:
+            period = self._period_of(text)[0]
+            if period is not None and period.id not in self._periods_read:
+                periods.add(period.id)
+        if periods:
+            self._periods_read |= periods
+            self.approved |= self._approved(periods)
 
     def _approved(self, periods: set[str]) -> set[tuple[str, str, int]]:
         """(data set code, period, unit pk) of every report whose latest version is approved:
@@ -189,49 +227,69 @@ class Placer:
         return {key for key, s in latest.items() if s.status == Submission.Status.APPROVED}
 
     def _assigned(self, data_set: DataSet, unit: OrgUnit) -> bool:
-        key = (data_set.pk, unit.pk)
+        key = (data_set.id, unit.id)
         if key not in self.assigned:
             self.assigned[key] = data_set.is_assigned_to(unit)
         return self.assigned[key]
 
     def place(self, r: Record) -> tuple[Placed | None, list[Conflict]]:
         """The value placed, or every reason it cannot be."""
-        problems: list[Conflict] = []
-
-        def problem(field_name, code, obj, message=None, **params):
-            if message is None:
-                message = str(MESSAGES[code]) % {"id": obj, **params}
-            problems.append(Conflict(r.index, r.line, field_name, code, obj, message))
-
-        element = self._element(r, problem)
-        unit = self._unit(r, problem)
-        period = self._period(r, problem)
-        data_set = self.data_sets.get(r.data_set) if r.data_set else None
-        if r.data_set and data_set is None:
-            problem("dataSet", "unknown_data_set", r.data_set)
+        problems: list[tuple] = []  # (field, code, object, message)
+        element, option_combo, data_set, found = self._cell(r)
+        problems += found
+        unit = self.units.get(r.org_unit) if r.org_unit else None
+        if not r.org_unit:
+            problems.append(_problem("orgUnit", "required", "", field=FIELD_NAMES["orgUnit"]))
+        elif unit is None:
+            problems.append(_problem("orgUnit", "unknown_org_unit", r.org_unit))
+        period, found = self._period_of(r.period)
+        problems += found
         if r.attribute_option_combo not in DEFAULT_IDS or r.attribute_categories:
             shown = r.attribute_option_combo or ", ".join(r.attribute_categories)
-            problem("attributeOptionCombo", "attribute_option_combo_not_used", shown)
-        if len(r.comment) > DataValue._meta.get_field("comment").max_length:
-            problem("comment", "comment_too_long", r.comment[:30] + "…")
-        option_combo, number = None, None
+            problems.append(_problem("attributeOptionCombo", "attribute_option_combo_not_used",
+                                     shown))  # fmt: skip
+        if len(r.comment) > COMMENT_LENGTH:
+            problems.append(_problem("comment", "comment_too_long", r.comment[:30] + "…"))
+        number = None
         if element is not None:
-            reason = writable_problem(element, self.sets_of[element.pk], self.user)
-            if reason is not None:
-                problem("dataElement", reason.code, r.data_element, reason.message)
-            option_combo = self._option_combo(r, element, problem)
             if not (r.deleted or r.value == ""):  # an empty value deletes the stored one
                 try:
                     number = parse_value(element, r.value)
                 except ValueProblem as err:
-                    problem("value", err.code, r.value, err.message)
-            if data_set is not None and data_set not in self.sets_of[element.pk]:
-                problem("dataElement", "not_in_data_set", r.data_element, data_set=r.data_set)
+                    problems.append(("value", err.code, r.value, err.message))
             if period is not None:
-                self._check_period(r, element, data_set, unit, period, problem)
+                problems += self._check_period(r, element, data_set, unit, period)
         if problems:
-            return None, problems
-        return Placed(r, element, option_combo, unit, period, number), []
+            return None, [Conflict(r.index, r.line, *p) for p in problems]
+        return Placed(element, option_combo, unit, period, number, r.comment, r.followup), []
+
+    def _cell(self, r: Record) -> tuple:
+        """(element, option combo, data set, problems) of what a value names besides its unit
+        and period: the same for every value of a cell, so worked out once a cell."""
+        key = (r.data_element, r.category_option_combo, r.data_set,
+               tuple(r.categories.items()) if r.categories else ())  # fmt: skip
+        found = self._cell_memo.get(key)
+        if found is None:
+            problems = []
+
+            def problem(field_name, code, obj, message=None, **params):
+                problems.append(_problem(field_name, code, obj, message, **params))
+
+            element = self._element(r, problem)
+            data_set = self.data_sets.get(r.data_set) if r.data_set else None
+            if r.data_set and data_set is None:
+                problem("dataSet", "unknown_data_set", r.data_set)
+            option_combo = None
+            if element is not None:
+                reason = writable_problem(element, self.sets_of[element.id], self.user)
+                if reason is not None:
+                    problem("dataElement", reason.code, r.data_element, reason.message)
+                option_combo = self._option_combo(r, element, problem)
+                if data_set is not None and data_set not in self.sets_of[element.pk]:
+                    problem("dataElement", "not_in_data_set", r.data_element,
+                            data_set=r.data_set)  # fmt: skip
+            found = self._cell_memo[key] = (element, option_combo, data_set, tuple(problems))
+        return found
 
     def _element(self, r, problem) -> DataElement | None:
         if not r.data_element:
@@ -242,32 +300,25 @@ class Placer:
             problem("dataElement", "unknown_data_element", r.data_element)
         return element
 
-    def _unit(self, r, problem) -> OrgUnit | None:
-        if not r.org_unit:
-            problem("orgUnit", "required", "", field=FIELD_NAMES["orgUnit"])
-            return None
-        unit = self.units.get(r.org_unit)
-        if unit is None or not path_in_scope(self.user, unit.path):
-            problem("orgUnit", "unknown_org_unit", r.org_unit)
-            return None
-        return unit
+    def _period_of(self, text: str) -> tuple[Period | None, tuple]:
+        found = self._period_memo.get(text)
+        if found is None:
+            found = self._period_memo[text] = self._parse_period(text)
+        return found
 
-    def _period(self, r, problem) -> Period | None:
-        if not r.period:
-            problem("period", "required", "", field=FIELD_NAMES["period"])
-            return None
-        text = r.period
+    def _parse_period(self, written: str) -> tuple[Period | None, tuple]:
+        if not written:
+            return None, (_problem("period", "required", "", field=FIELD_NAMES["period"]),)
+        text = written
         if len(text) == 7 and text[4] == "-":  # 2024-06, which DHIS2 also reads as a month
             text = text.replace("-", "")
         try:
             period = Period.parse(text)
         except PeriodError:
-            problem("period", "invalid_period", r.period)
-            return None
+            return None, (_problem("period", "invalid_period", written),)
         if period.start > self.today:
-            problem("period", "future_period", r.period)
-            return None
-        return period
+            return None, (_problem("period", "future_period", written),)
+        return period, ()
 
     def _option_combo(self, r, element, problem) -> CategoryOptionCombo | None:
         combo = element.category_combo
@@ -299,76 +350,97 @@ class Placer:
             return None
         return self.cells[combo.pk].get(frozenset(o.pk for o in options))
 
-    def _check_period(self, r, element, data_set, unit, period, problem) -> None:
-        candidates = [data_set] if data_set is not None else self.sets_of[element.pk]
-        fitting = [d for d in candidates if d.period_type == period.type]
-        if candidates and not fitting:
-            codes = ", ".join(d.code for d in candidates)
-            problem("period", "wrong_period_type", r.period, element=element.code,
-                    data_sets=codes)  # fmt: skip
-            return
+    def _fitting(self, element, data_set, period) -> tuple[list, tuple]:
+        """The data sets (the one named, else the element's) reported for the period's type,
+        or the problem when there is none."""
+        key = (element.id, data_set.id if data_set else None, period.type)
+        found = self._fit_memo.get(key)
+        if found is None:
+            candidates = [data_set] if data_set is not None else self.sets_of[element.pk]
+            fitting = [d for d in candidates if d.period_type == period.type]
+            problems = ()
+            if candidates and not fitting:
+                codes = ", ".join(d.code for d in candidates)
+                problems = (("period", "wrong_period_type", None, None, element.code, codes),)
+            found = self._fit_memo[key] = (fitting, problems)
+        return found
+
+    def _check_period(self, r, element, data_set, unit, period) -> list[tuple]:
+        fitting, problems = self._fitting(element, data_set, period)
+        if problems:
+            return [_problem("period", "wrong_period_type", r.period, element=element.code,
+                             data_sets=problems[0][5])]  # fmt: skip
         if unit is None:
-            return
+            return []
         reporting = [d for d in fitting if self._assigned(d, unit)]
         if not reporting:
             codes = ", ".join(d.code for d in fitting)
-            problem("orgUnit", "not_assigned", r.org_unit, data_sets=codes)
-            return
-        for d in reporting:
-            if (d.code, period.id, unit.pk) in self.approved:
-                problem("period", "period_locked", r.period, data_set=d.code, unit=unit.name)
-                return
+            return [_problem("orgUnit", "not_assigned", r.org_unit, data_sets=codes)]
+        if self.approved:
+            for d in reporting:
+                if (d.code, period.id, unit.id) in self.approved:
+                    return [_problem("period", "period_locked", r.period, data_set=d.code,
+                                     unit=unit.name)]  # fmt: skip
+        return []
 
 
-def import_data_values(data: bytes, fmt: str, user, *, dry_run: bool = False,
+COMMENT_LENGTH = DataValue._meta.get_field("comment").max_length
+
+
+def _problem(field_name, code, obj, message=None, **params) -> tuple:
+    if message is None:
+        message = str(MESSAGES[code]) % {"id": obj, **params}
+    return (field_name, code, obj, message)
+
+
+class _Refused(Exception):
+    """Rolls the import's transaction back (a conflict, a dry run, an unreadable file)."""
+
+
+def import_data_values(data: Source, fmt: str, user, *, dry_run: bool = False,
                        import_valid: bool = False, id_scheme: str = "code",
                        source: str = DataValue.Source.IMPORT,
                        progress=None) -> ImportSummary:  # fmt: skip
-    """Read a file and write its values (see the module's docstring). `progress(done, total)`
-    is called as values are placed and written (2 steps per value)."""
+    """Read a file (its bytes, or a path: streamed either way) and write its values (see the
+    module's docstring). `progress(done, total)` is called chunk by chunk as values are placed
+    and written; `total` is an estimate until the end."""
     if not user.can_edit:
         raise PermissionDenied("Viewers do not import data")
     if id_scheme not in ID_SCHEMES:
         raise ValueError(f"id_scheme is one of {ID_SCHEMES}")
     summary = ImportSummary(dry_run=dry_run)
+    estimate = count_estimate(fmt, data) if progress else 0
+    job = _Import(summary, user, source, import_valid, dry_run)
     try:
-        records = read(fmt, data)
+        with _audited_as(user), transaction.atomic():
+            placer = Placer(user, id_scheme)
+            records = iter_records(fmt, data)
+            while chunk := list(islice(records, CHUNK)):
+                job.chunk(placer, chunk)
+                if progress:
+                    progress(summary.total, max(estimate, summary.total))
+            if job.failed() or dry_run:
+                raise _Refused
+    except _Refused:
+        pass
     except FormatError as err:
-        summary.status, summary.description = "ERROR", str(err)
-        summary.conflicts.append(Conflict(0, None, "file", "unreadable", "", str(err)))
+        unreadable = Conflict(summary.total, None, "file", "unreadable", "", str(err))
+        summary = ImportSummary(dry_run=dry_run, status="ERROR", description=str(err),
+                                conflicts=[unreadable])  # fmt: skip
         return summary
-    summary.total = len(records)
-    steps = 2 * len(records)
-
-    def report(done):
-        if progress and (done % PROGRESS_EVERY == 0 or done == steps):
-            progress(done, steps)
-
-    placer = Placer(user, records, id_scheme)
-    placed, first_at = [], {}
-    for done, record in enumerate(records, start=1):
-        value, problems = placer.place(record)
-        if value is not None and value.key in first_at:
-            first = first_at[value.key]
-            where = str(first.index)
-            if first.line:
-                where = _("%(index)s (line %(line)s)") % {"index": first.index, "line": first.line}
-            message = str(MESSAGES["duplicate"]) % {"where": where}
-            problems = [Conflict(record.index, record.line, "dataElement", "duplicate",
-                                 record.data_element, message)]  # fmt: skip
-        elif value is not None:
-            first_at[value.key] = record
-            placed.append(value)
-        summary.conflicts.extend(problems)
-        report(done)
-    if summary.conflicts and not import_valid:
+    if progress:
+        progress(summary.total, summary.total)
+    if job.failed():
         summary.status, summary.ignored = "ERROR", summary.total
+        summary.imported = summary.updated = summary.deleted = 0
         summary.description = _("Nothing was imported: %(n)s values could not be placed.") % {
-            "n": len({c.index for c in summary.conflicts})
+            "n": job.refused
         }
+        if job.unlisted:
+            summary.description += " " + _(
+                "The first %(listed)s conflicts are listed; %(more)s more are not."
+            ) % {"listed": MAX_CONFLICTS, "more": job.unlisted}
         return summary
-    summary.ignored = summary.total - len(placed)
-    _write(placed, summary, user, source, dry_run, lambda done: report(len(records) + done))
     summary.status = "WARNING" if summary.conflicts else "SUCCESS"
     summary.description = (
         _("Checked only (dry run): nothing was changed.") if dry_run else _("Import done.")
@@ -376,77 +448,200 @@ def import_data_values(data: bytes, fmt: str, user, *, dry_run: bool = False,
     return summary
 
 
-def _write(placed: list[Placed], summary, user, source, dry_run, report) -> None:
-    """Set-based: the stored values are read in one query, new ones written by COPY
-    (PostgreSQL) or executemany (SQLite), changed ones in one bulk update, deleted ones in one
-    delete; every change has its audit entry, written in bulk with them (audit.bulk)."""
-    stored = {
-        (v.data_element_id, v.option_combo_id, v.org_unit_id, v.period): v
-        for v in DataValue.objects.filter(
-            data_element__in={p.element.pk for p in placed},
-            org_unit__in={p.unit.pk for p in placed},
-            period__in={p.period.id for p in placed},
-        )
-    }
-    new, changed, gone = [], [], []
-    for done, p in enumerate(placed, start=1):
-        current, r = stored.get(p.key), p.record
-        if p.number is None:
-            if current is None:
+class _Import:
+    """One import's running state across its chunks: the summary, the keys already placed
+    (for duplicates), and the bulk tables."""
+
+    def __init__(self, summary: ImportSummary, user, source, import_valid: bool, dry_run: bool):
+        self.summary, self.user, self.source = summary, user, source
+        self.import_valid, self.dry_run = import_valid, dry_run
+        # Packed key of every value placed → its index and line packed (ints, not tuples:
+        # ≈ 100 bytes a value, 100 MB for a million).
+        self.first_at: dict[int, int] = {}
+        self.period_no: dict[str, int] = {}
+        self.refused = 0  # values that could not be placed
+        self.unlisted = 0  # conflicts beyond MAX_CONFLICTS
+        self.writer = None
+
+    def _packed(self, key: tuple) -> int:
+        element, combo, unit, period = key
+        number = self.period_no.setdefault(period, len(self.period_no))
+        return (((element << 24 | combo) << 32 | unit) << 24) | number
+
+    def chunk(self, placer: Placer, records: list[Record]) -> None:
+        summary = self.summary
+        placer.prepare(records)
+        placed = []
+        first_at = self.first_at
+        for record in records:
+            value, problems = placer.place(record)
+            if value is not None:
+                packed = self._packed(value.key)
+                first = first_at.get(packed)
+                if first is None:
+                    first_at[packed] = record.index << 32 | (record.line or 0)
+                    placed.append(value)
+                else:
+                    problems = [_duplicate(record, first >> 32, first & 0xFFFFFFFF)]
+            if problems:
+                self.refused += 1
+                room = MAX_CONFLICTS - len(summary.conflicts)
+                summary.conflicts.extend(problems[: max(room, 0)])
+                self.unlisted += max(len(problems) - max(room, 0), 0)
+        summary.total += len(records)
+        summary.ignored += len(records) - len(placed)
+        if self.refused and not self.import_valid:
+            return  # nothing will be written: the rest is only checked
+        if self.writer is None:
+            self.writer = _Writer(self.user, self.source)
+        self.writer.write(placed, summary, self.dry_run)
+
+    def failed(self) -> bool:
+        return bool(self.refused) and not self.import_valid
+
+
+def _duplicate(record: Record, index: int, line: int) -> Conflict:
+    where = str(index)
+    if line:
+        where = _("%(index)s (line %(line)s)") % {"index": index, "line": line}
+    message = str(MESSAGES["duplicate"]) % {"where": where}
+    return Conflict(record.index, record.line, "dataElement", "duplicate", record.data_element,
+                    message)  # fmt: skip
+
+
+NULL = Encoded("null")  # auditlog's serialized_data as BulkTable writes None, encoded once
+
+
+class _Writer:
+    """Set-based, chunk by chunk: the stored values of a chunk read in one query, new ones
+    written by COPY (PostgreSQL) or executemany (SQLite), changed ones in one bulk update,
+    deleted ones in one delete; every change has its audit entry, written in bulk with them
+    (audit.bulk). A new value's audit entry is put together from pieces made once per unit,
+    period and cell rather than encoded field by field."""
+
+    def __init__(self, user, source):
+        self.user, self.source = user, source
+        self.user_id = user.pk if user else None
+        self.now = timezone.now()
+        self.audit = BulkAudit(user)
+        self.values = BulkTable(DataValue)
+        self.entry_type = self.audit._type(DataValue)
+        stamp = str(self.now)
+        self._tail = to_json({"source": source, "stored_by_id": self.user_id,
+                              "created": stamp, "last_updated": stamp})[1:]  # fmt: skip
+        if self.user_id is None:
+            self._tail = to_json({"source": source, "created": stamp,
+                                  "last_updated": stamp})[1:]  # fmt: skip
+        self._unit_json: dict[int, tuple[str, Encoded]] = {}
+        self._period_json: dict[str, str] = {}
+
+    def write(self, placed: list[Placed], summary: ImportSummary, dry_run: bool) -> None:
+        if not placed:
+            return
+        stored = self._stored(placed) if self._may_exist(placed) else {}
+        new, changed, gone = [], [], []
+        for p in placed:
+            current = stored.get(p.key)
+            if p.number is None:
+                if current is None:
+                    summary.ignored += 1
+                else:
+                    summary.deleted += 1
+                    gone.append(current)
+            elif current is None:
+                summary.imported += 1
+                new.append(p)
+            elif (current.value, current.comment, current.followup) == (p.number, p.comment,
+                                                                        p.followup):  # fmt: skip
                 summary.ignored += 1
             else:
-                summary.deleted += 1
-                gone.append(current)
-        elif current is None:
-            summary.imported += 1
-            new.append(p)
-        elif (current.value, current.comment, current.followup) == (p.number, r.comment,
-                                                                    r.followup):  # fmt: skip
-            summary.ignored += 1
-        else:
-            summary.updated += 1
-            changed.append((current, p))
-        if done % PROGRESS_EVERY == 0:
-            report(done)
-    if not dry_run:
-        with _audited_as(user), transaction.atomic():
-            _write_bulk(new, changed, gone, user, source)
-    report(len(placed))
+                summary.updated += 1
+                changed.append((current, p))
+        if not dry_run:
+            self._write_bulk(new, changed, gone)
 
+    def _stored(self, placed: list[Placed]) -> dict[tuple, DataValue]:
+        """The stored values with the keys of the chunk's values: the keys of the candidates
+        are read first (plain tuples), whole rows only for those that match."""
+        candidates = DataValue.objects.filter(
+            data_element__in={p.element.id for p in placed},
+            org_unit__in={p.unit.id for p in placed},
+            period__in={p.period.id for p in placed},
+        ).values_list("data_element_id", "option_combo_id", "org_unit_id", "period", "id")
+        wanted = {p.key for p in placed}
+        ids = [row[4] for row in candidates if row[:4] in wanted]
+        if not ids:
+            return {}
+        return {(v.data_element_id, v.option_combo_id, v.org_unit_id, v.period): v
+                for v in DataValue.objects.filter(id__in=ids)}  # fmt: skip
 
-def _write_bulk(new, changed, gone, user, source) -> None:
-    now = timezone.now()
-    audit = BulkAudit(user)
-    table = BulkTable(DataValue)
-    user_id = user.pk if user else None
-    for p in new:
-        r = p.record
-        row = {"data_element_id": p.element.pk, "option_combo_id": p.option_combo.pk,
-               "org_unit_id": p.unit.pk, "ou_path": p.unit.path, "period": p.period.id,
-               "period_start": p.period.start, "period_end": p.period.end, "value": p.number,
-               "comment": r.comment, "followup": r.followup, "source": source,
-               "stored_by_id": user_id, "created": now, "last_updated": now}  # fmt: skip
-        pk = table.add(**row)
-        text = f"{p.element.pk}.{p.option_combo.pk} {p.unit.pk} {p.period.id}"
-        audit.created(DataValue, pk, text, p.unit.path, row)
-    table.flush()
-    for current, p in changed:
-        r = p.record
-        changes = {name: (old, new) for name, old, new in (
-            ("value", current.value, p.number), ("comment", current.comment, r.comment),
-            ("followup", current.followup, r.followup), ("source", current.source, source),
-            ("stored_by", current.stored_by_id, user_id),
-        ) if old != new}  # fmt: skip
-        current.value, current.comment, current.followup = p.number, r.comment, r.followup
-        current.source, current.stored_by_id, current.last_updated = source, user_id, now
-        audit.updated(DataValue, current.pk, str(current), current.ou_path, changes)
-    fields = ["value", "comment", "followup", "source", "stored_by", "last_updated"]
-    DataValue.objects.bulk_update([c for c, _p in changed], fields, batch_size=2000)
-    for value in gone:
-        audit.deleted(DataValue, value.pk, str(value), value.ou_path)
-    with disable_auditlog():  # logged just above, in bulk
-        DataValue.objects.filter(pk__in=[v.pk for v in gone]).delete()
-    audit.flush()
+    def _may_exist(self, placed: list[Placed]) -> bool:
+        """Whether any stored value could match (one cheap query first: an import into
+        periods and elements that hold nothing yet, the usual first load, reads nothing)."""
+        return DataValue.objects.filter(
+            data_element__in={p.element.pk for p in placed},
+            period__in={p.period.id for p in placed},
+        ).exists()
+
+    def _write_bulk(self, new, changed, gone) -> None:
+        now, source, user_id = self.now, self.source, self.user_id
+        audit, table = self.audit, self.values
+        entries = audit.table
+        common, content_type = audit.common, self.entry_type
+        create = LogEntry.Action.CREATE
+        for p in new:
+            unit, period, element, combo = p.unit, p.period, p.element, p.option_combo
+            pk = table.add(
+                data_element_id=element.id, option_combo_id=combo.id, org_unit_id=unit.id,
+                ou_path=unit.path, period=period.id, period_start=period.start,
+                period_end=period.end, value=p.number, comment=p.comment,
+                followup=p.followup, source=source, stored_by_id=user_id, created=now,
+                last_updated=now,
+            )  # fmt: skip
+            unit_json, ou_path = self._unit(unit)
+            changes = (f'{{"data_element_id": ["None", "{element.id}"], '
+                       f'"option_combo_id": ["None", "{combo.id}"], {unit_json}'
+                       f'{self._period(period)}"value": ["None", "{p.number}"], '
+                       + (f'"comment": ["None", {to_json(p.comment)}], ' if p.comment else "")
+                       + f'"followup": ["None", "{p.followup}"], {self._tail}')  # fmt: skip
+            entries.add(
+                content_type_id=content_type, object_pk=str(pk), object_id=pk,
+                object_repr=f"{element.id}.{combo.id} {unit.id} {period.id}", action=create,
+                changes=Encoded(changes), additional_data=ou_path, serialized_data=NULL, **common,
+            )  # fmt: skip
+        table.flush()
+        for current, p in changed:
+            changes = {name: (old, new) for name, old, new in (
+                ("value", current.value, p.number), ("comment", current.comment, p.comment),
+                ("followup", current.followup, p.followup), ("source", current.source, source),
+                ("stored_by", current.stored_by_id, user_id),
+            ) if old != new}  # fmt: skip
+            current.value, current.comment, current.followup = p.number, p.comment, p.followup
+            current.source, current.stored_by_id, current.last_updated = source, user_id, now
+            audit.updated(DataValue, current.pk, str(current), current.ou_path, changes)
+        fields = ["value", "comment", "followup", "source", "stored_by", "last_updated"]
+        DataValue.objects.bulk_update([c for c, _p in changed], fields, batch_size=2000)
+        for value in gone:
+            audit.deleted(DataValue, value.pk, str(value), value.ou_path)
+        with disable_auditlog():  # logged just above, in bulk
+            DataValue.objects.filter(pk__in=[v.pk for v in gone]).delete()
+        audit.flush()
+
+    def _unit(self, unit: OrgUnit) -> tuple[str, Encoded]:
+        found = self._unit_json.get(unit.id)
+        if found is None:
+            fields = to_json({"org_unit_id": ["None", str(unit.pk)],
+                              "ou_path": ["None", unit.path]})[1:-1] + ", "  # fmt: skip
+            found = self._unit_json[unit.id] = (fields, Encoded(to_json({"ou_path": unit.path})))
+        return found
+
+    def _period(self, period: Period) -> str:
+        found = self._period_json.get(period.id)
+        if found is None:
+            found = self._period_json[period.id] = to_json({
+                "period": ["None", period.id], "period_start": ["None", str(period.start)],
+                "period_end": ["None", str(period.end)]})[1:-1] + ", "  # fmt: skip
+        return found
 
 
 @contextmanager

@@ -192,13 +192,14 @@ def _rules(elements: dict, combos: dict) -> list[dict]:
     return out
 
 
-def export_metadata() -> dict:
+def export_metadata(forms: bool = False) -> dict:
     """The whole metadata document. Metadata is not scoped: it describes the forms and the
-    maps, not anyone's figures (DHIS2 gives it to every user who may read metadata)."""
+    maps, not anyone's figures (DHIS2 gives it to every user who may read metadata). With
+    `forms`, the circular's forms are added as data sets (exchange/form_export.py)."""
     elements, combos = _expression_maps()
     groups, group_sets = _groups()
     indicator_types, indicators = _indicators(elements, combos)
-    return {
+    document = {
         "system": {"id": "danso", "date": datetime.datetime.now(datetime.UTC).isoformat(
             timespec="seconds")},
         "organisationUnits": _org_units(),
@@ -211,3 +212,17 @@ def export_metadata() -> dict:
         "indicators": indicators,
         "validationRules": _rules(elements, combos),
     }  # fmt: skip
+    if forms:
+        _add_form_metadata(document)
+    return document
+
+
+def _add_form_metadata(document: dict) -> None:
+    """The circular's forms as data sets with their figures as data elements (form_export)."""
+    from .form_export import form_metadata
+
+    default = CategoryCombo.objects.filter(code=CategoryCombo.DEFAULT).first()
+    forms = form_metadata(default.uid if default else "bjDvmb4bfuf")
+    for kind in ("dataElements", "dataSets"):  # not twice where they were imported already
+        codes = {item["code"] for item in document[kind]}
+        document[kind] += [item for item in forms[kind] if item["code"] not in codes]

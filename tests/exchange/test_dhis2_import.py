@@ -261,3 +261,79 @@ def test_bulk_writes_audit_every_new_changed_and_deleted_value(world):
     assert entries[LogEntry.Action.CREATE].object_id == new.pk
     assert entries[LogEntry.Action.CREATE].changes["value"] == ["None", "1"]
     assert new.created is not None and new.stored_by == a["user"]
+
+
+def _many_values(commune: str, count: int) -> list[str]:
+    """`count` distinct XA_CLUBS_ACTIVE values of the commune, one per quarter going back."""
+    quarters = [f"{year}Q{q}" for year in range(2025, 1900, -1) for q in (4, 3, 2, 1)]
+    return [f"XA_CLUBS_ACTIVE,{quarters[i]},{commune},default,,{i},,,," for i in range(count)]
+
+
+def test_one_bad_value_near_the_end_refuses_the_whole_streamed_file(world, monkeypatch, tmp_path):
+    """Chunks of 50: the first ones are placed and written inside the transaction before the
+    bad value is read; then everything is rolled back and only that value is reported."""
+    from auditlog.models import LogEntry
+
+    from danso.exchange import dhis2_import
+
+    monkeypatch.setattr(dhis2_import, "CHUNK", 50)
+    commune = world["a"]["commune"].uid
+    rows = _many_values(commune, 230)
+    rows[227] = f"XA_CLUBS_ACTIVE,1950Q1,{commune},default,,bảy,,,,"  # line 229 of the file
+    path = tmp_path / "values.csv"
+    path.write_bytes(csv_file(*rows))
+    entries = LogEntry.objects.count()
+
+    summary = import_data_values(path, "csv", world["a"]["user"])
+
+    assert summary.status == "ERROR"
+    assert [(c.index, c.line, c.code, c.object) for c in summary.conflicts] == [
+        (227, 229, "not_a_number", "bảy")
+    ]
+    assert (summary.total, summary.imported, summary.ignored) == (230, 0, 230)
+    assert not DataValue.objects.exists()
+    assert LogEntry.objects.count() == entries  # no audit entry of the rolled-back chunks
+
+    rows[227] = f"XA_CLUBS_ACTIVE,1950Q1,{commune},default,,7,,,,"
+    path.write_bytes(csv_file(*rows))
+    done = import_data_values(path, "csv", world["a"]["user"])
+    assert (done.status, done.imported) == ("SUCCESS", 230)
+    assert DataValue.objects.count() == 230
+    assert LogEntry.objects.get_for_model(DataValue).count() == 230
+
+
+def test_duplicates_are_found_across_chunks(world, monkeypatch):
+    from danso.exchange import dhis2_import
+
+    monkeypatch.setattr(dhis2_import, "CHUNK", 10)
+    commune = world["a"]["commune"].uid
+    rows = _many_values(commune, 25)
+    rows.append(rows[3].replace(",3,,,,", ",99,,,,"))  # value 3 again, 22 values later
+
+    summary = import_data_values(csv_file(*rows), "csv", world["a"]["user"])
+
+    assert [(c.index, c.line, c.code) for c in summary.conflicts] == [(25, 27, "duplicate")]
+    assert summary.conflicts[0].message.endswith("vị trí 3 (dòng 5).")
+    assert not DataValue.objects.exists()
+    valid = import_data_values(csv_file(*rows), "csv", world["a"]["user"], import_valid=True)
+    assert (valid.imported, valid.ignored) == (25, 1)
+    assert DataValue.objects.get(period=rows[3].split(",")[1]).value == 3
+
+
+def test_an_adx_file_broken_midway_is_refused_whole(world, monkeypatch):
+    from danso.exchange import dhis2_import
+
+    monkeypatch.setattr(dhis2_import, "CHUNK", 2)
+    commune = world["a"]["commune"].uid
+    groups = "".join(
+        f'<group orgUnit="{commune}" period="{y}-01-01/P3M" dataSet="XA_HOAT_DONG">'
+        f'<dataValue dataElement="XA_CLUBS_ACTIVE" value="{y % 10}"/></group>'
+        for y in range(2015, 2025)
+    )
+    message = (f'<adx xmlns="urn:ihe:qrph:adx:2015" exported="2026-01-05">{groups}'
+               "<group orgUnit=").encode()  # fmt: skip
+    summary = import_data_values(message, "adx", world["a"]["user"])
+    assert [c.code for c in summary.conflicts] == ["unreadable"]
+    assert not DataValue.objects.exists()
+    whole = message[: -len(b"<group orgUnit=")] + b"</adx>"
+    assert import_data_values(whole, "adx", world["a"]["user"]).imported == 10
