@@ -124,13 +124,17 @@ def _is_child_marriage(problems: list[Problem]) -> bool:
 
 
 @transaction.atomic
-def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[list, list]:
+def record(slip: Slip, changes: list[Change], user=None, today=None,
+           fresh: bool = False) -> tuple[list, list]:  # fmt: skip
     """Add changes to a slip. Returns (events, warnings); raises RegisterError with every
-    problem, keeping nothing, if any change is refused."""
+    problem, keeping nothing, if any change is refused. The changes' persons are read again
+    first, unless `fresh` (the caller has just read them, as the API does) and no earlier
+    change of the batch wrote them."""
     today = today or timezone.localdate()
     if not slip.is_editable:
         _fail("slip", "slip_closed", _("This slip has been submitted; it cannot be changed."))
     problems, events = [], []
+    written: set[int] = set()  # persons an earlier change of the batch wrote or rebuilt
     for index, change in enumerate(changes):
         if change.household.village_id != slip.village_id:
             problems.append(
@@ -143,7 +147,7 @@ def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[li
             )
             continue
         for person in (change.person, change.other_person):
-            if person is not None:
+            if person is not None and (not fresh or person.pk in written):
                 person.refresh_from_db()  # an earlier change of the batch may have moved it
         state = _state_for_checks(change.person if change.kind in NEEDS_STATE else None, change)
         found = check(change, today, state)
@@ -152,7 +156,9 @@ def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[li
         problems += found
         if any(p.severity == "error" for p in found):
             continue
-        events.append(_write(slip, change, found, user, state))
+        event = _write(slip, change, found, user, state)
+        events.append(event)
+        written |= _touched(event)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         transaction.set_rollback(True)
@@ -234,6 +240,18 @@ def _iso(value) -> str:
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
+def _touched(event: Event) -> set[int]:
+    """Everyone whose row writing the event may have changed (see _rebuild_around)."""
+    people = {event.person_id, event.other_person_id}
+    if event.kind == EventKind.DEATH:
+        people |= spouses_of(event.person)
+    return {p for p in people if p}
+
+
+# Kinds after which a household's head may be another person (its head_name refreshed).
+HEAD_KINDS = ENTRY_KINDS | EXIT_KINDS | {EventKind.MOVE_WITHIN, EventKind.CHANGE, EventKind.VOID}
+
+
 def _rebuild_around(*events: Event) -> None:
     """Rebuild everyone the events touch: the person, the mother of a birth, the spouse of a
     marriage, and the widowed spouse of a death (for a correction: of the old entry and of
@@ -246,7 +264,8 @@ def _rebuild_around(*events: Event) -> None:
         people |= {event.person_id, event.other_person_id}
         if event.kind == EventKind.DEATH:
             people |= spouses_of(event.person)
-        households[event.household_id] = event.household
+        if event.kind in HEAD_KINDS or event.supersedes_id:
+            households[event.household_id] = event.household
     for person in Person.objects.filter(pk__in=[p for p in people if p]):
         rebuild(person)
     for household in households.values():

@@ -104,7 +104,9 @@ def precompute(today: datetime.date | None = None, units=None, print_=None) -> i
             if ids:
                 wanted = [(s, d) for s, d, _r in requests_for(period)]
                 began = time.perf_counter()
-                store.counts(villages, ids, wanted)
+                # stored and current (a restart): checked on ids and versions, not read
+                if store.readiness(villages, ids, wanted).missing_villages:
+                    store.counts(villages, ids, wanted)
                 if print_:
                     print_(f"{unit.uid} {period.id}: {time.perf_counter() - began:.1f} s")
             done += 1
