@@ -307,11 +307,13 @@ def state_as_of(person: Person, day: datetime.date) -> dict:
     return history.state_on(day)
 
 
-def rebuild(person: Person) -> None:
-    """Recompute a person's projection and spells from their events."""
+def rebuild(person: Person, spells: bool = True) -> None:
+    """Recompute a person's projection and spells from their events. Spells come from
+    accepted events only: after a change that is recorded but not accepted (`spells=False`)
+    they cannot differ, and are left as they are until the slip is accepted."""
     events = events_for(person, accepted_only=False)
     everything = replay(events)
-    before = _row(Person, person)
+    before = _fields(person)
     for name, value in everything.attrs.items():
         setattr(person, name, _date(value) if name == "date_of_birth" else value)
     if everything.household_id and everything.household_id != person.household_id:
@@ -322,9 +324,16 @@ def rebuild(person: Person) -> None:
     person.spouse_id = everything.spouse_id
     accepted = replay([e for e in events if e.is_accepted])
     person.is_pending = not accepted.residences
-    if _row(Person, person) != before:  # a change recorded, not yet accepted, often changes none
-        person.save()
-    write_spells(person, accepted)
+    after = _fields(person)
+    # Only what the events decide is written (a change recorded, not yet accepted, often
+    # changes nothing): the rest of the row may be newer than this instance.
+    changed_fields = [name for name, value in after.items() if before[name] != value]
+    if changed_fields:
+        if "full_name" in changed_fields:
+            changed_fields.append("search_name")
+        person.save(update_fields=changed_fields)
+    if spells:
+        write_spells(person, accepted)
 
 
 def write_spells(person: Person, history: History) -> None:
@@ -350,6 +359,11 @@ def write_spells(person: Person, history: History) -> None:
     # A husband's method counts in his wife's village (statistics: couples), wherever he lives.
     spouses = Residence.objects.filter(person__in=spouses_of(person)).values_list("village_id")
     changed(villages | {v for (v,) in spouses})
+
+
+def _fields(person: Person) -> dict:
+    return {f.name: getattr(person, f.attname) for f in Person._meta.concrete_fields
+            if not f.primary_key}  # fmt: skip
 
 
 def _row(model, obj) -> tuple:
