@@ -10,6 +10,8 @@
    report for a quarter whose end has passed rarely counts from scratch). Nothing blocks: a
    page whose unit's counts are not ready yet says "Đang tính…" with its progress and
    refreshes itself (dashboard.py, web/report_views.py).
+   The provinces' dashboards and 01-DSH are then added up once and kept in the cache
+   (`fill_pages`), so that their first view reads them.
 2. **Afterwards**, every few seconds, the villages whose version moved (a change accepted, a
    correction, an import: see store.bump) have their stored counts recounted — those villages
    only, every (source, day) stored for them, one grouped query per source and day for all of
@@ -142,6 +144,25 @@ def refresh(village_ids: list[int]) -> int:
     return len(requests)
 
 
+def fill_pages(units, today: datetime.date | None = None) -> None:
+    """Add up and keep (in the cache) the units' dashboard and their 01-DSH for the last
+    complete quarter, so that the first view of either reads them at once."""
+    from .dashboard import board
+    from .forms import DSH_01
+    from .report import built
+
+    today = today or timezone.localdate()
+    for unit in units:
+        board(unit, today)
+        built(DSH_01, unit, recent_quarters(today)[-1])
+
+
+def provinces_of(village_ids: list[int]):
+    codes = set(OrgUnit.objects.filter(pk__in=village_ids).values_list("province_code",
+                                                                       flat=True))  # fmt: skip
+    return provinces().filter(province_code__in=codes)
+
+
 def keep(print_=print, poll: float = POLL_SECONDS, stop=None) -> None:
     """The keeper's loop: the start-up pass, then recounts of changed villages, until `stop`
     (a threading.Event) is set or the process is ended."""
@@ -149,6 +170,7 @@ def keep(print_=print, poll: float = POLL_SECONDS, stop=None) -> None:
     seen = versions()  # changes from now on are recounted; earlier ones by the start-up pass
     began = time.perf_counter()
     done = precompute(print_=None)
+    fill_pages(provinces())
     print_(f"Counts ready for the dashboard and reports: {done} unit-quarters "
            f"in {time.perf_counter() - began:.0f} s")  # fmt: skip
     last_beat = time.time()
@@ -158,6 +180,7 @@ def keep(print_=print, poll: float = POLL_SECONDS, stop=None) -> None:
         seen, changed = changed_since(seen_before)
         if changed:
             refresh(changed)
+            fill_pages(provinces_of(changed))
         if time.time() - last_beat > BEAT_SECONDS / 2:
             beat()
             last_beat = time.time()

@@ -21,7 +21,7 @@ from danso.statistics.dashboard import dashboard_requests, recent_quarters
 from danso.statistics.forms import DSH_01
 from danso.statistics.models import VillageFigures
 from danso.statistics.periods import Period
-from danso.statistics.report import build
+from danso.statistics.report import build, kept
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -100,6 +100,11 @@ def test_the_start_up_pass_fills_the_store_for_every_village(register):
     assert store.readiness(villages_of(province), ids, dashboard_requests(today)).percent == 100
     # every (village, source, day) of the plan is stored once: 2 villages
     assert VillageFigures.objects.count() == 2 * len(set(wanted))
+    # then the province's pages are added up once and kept: the next view reads them
+    precompute.fill_pages([province], today)
+    report = kept(DSH_01, province, recent_quarters(today)[-1])
+    assert report is not None
+    assert report.figures.values == build(DSH_01, province, periods[0]).figures.values
 
 
 def test_a_change_recounts_only_its_village_and_the_figures_match_a_count_from_scratch(
