@@ -172,6 +172,9 @@ def _serve(host: str, port: int, worker: bool = True, workers: int = 1) -> None:
     # make it a normal exit, as Ctrl+C is (waitress stops on either).
     signal.signal(signal.SIGTERM, _exit_on_signal)
     supervisor = _Supervisor() if worker else None
+    from danso.web.warm import warm_up
+
+    warm_up()  # the first request does not pay for loading the code and templates
     try:
         if supervisor:
             supervisor.start()
@@ -210,6 +213,17 @@ class _Supervisor:
     def start(self) -> None:
         self.process = self._spawn()
         self.thread.start()
+        self.keeper = self._spawn_keeper()
+
+    def _spawn_keeper(self):
+        """The process that counts ahead for the pages (statistics/precompute.py)."""
+        import subprocess
+
+        from danso.statistics import precompute
+
+        precompute.beat()  # pages wait for it from now on, rather than count themselves
+        env = {**os.environ, "DANSO_PARENT_PID": str(os.getpid())}
+        return subprocess.Popen([sys.executable, "-m", "danso.worker", "keep_counts"], env=env)
 
     def _loop(self) -> None:
         import time
@@ -248,6 +262,9 @@ class _Supervisor:
             self.thread.join(timeout=5)
         if self.process and self.process.poll() is None:
             _stop(self.process)
+        keeper = getattr(self, "keeper", None)
+        if keeper and keeper.poll() is None:
+            _stop(keeper)
 
 
 def _gunicorn(application, host: str, port: int, workers: int) -> None:
@@ -800,6 +817,47 @@ def bench_analysis(unit: str = typer.Option("P66", help="the province (or any un
     from danso.bench.analysis import run
 
     console.print_json(data=run(unit, print_=console.print))
+
+
+@bench_app.command("pages")
+def bench_pages(
+    people: int = typer.Option(2000000, help="size of the generated province (bench reports')"),
+    province: str = typer.Option("66", help="GSO code of the province to generate"),
+    repeat: int = typer.Option(30, help="views of each page for p50/p95"),
+    port: int = typer.Option(0, help="the server's port (0: a free one)"),
+) -> None:
+    """The province's dashboard and 01-DSH page through a real server, restarted: first view
+    and p95, on the bench database of `danso bench reports`."""
+    _setup_django()
+    import subprocess
+
+    from danso.bench.reports import bench_database_url
+
+    url, exists = bench_database_url(people)
+    console.print(f"Bench database: {url} ({'reused' if exists else 'new'})")
+    env = {**os.environ, "DANSO_DATABASE_URL": url}
+    command = [sys.executable, "-m", "danso.cli", "bench", "pages-run", "--people", str(people),
+               "--province", province, "--repeat", str(repeat), "--port", str(port)]  # fmt: skip
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@bench_app.command("pages-run", hidden=True)
+def bench_pages_run(
+    people: int = 2000000, province: str = "66", repeat: int = 30, port: int = 0
+) -> None:
+    _setup_django()
+    _migrate()
+    from danso.orgunits.models import OrgUnit
+    from danso.register.models import Person
+
+    if not OrgUnit.objects.filter(uid="VN").exists():
+        _load_units()
+    if not Person.objects.filter(province_code=province).exists():
+        summary = _generate(province, people, 5, 1)
+        console.print(f"Generated {summary.persons:,} persons in {summary.seconds:.0f} s.")
+    from danso.bench.pages import run
+
+    console.print_json(data=run(f"P{province}", repeat, print_=console.print, port=port))
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ def die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
-def watch_parent(parent: int, every: float = 1.0) -> threading.Thread:
+def watch_parent(parent: int, every: float = 1.0, beat: bool = True) -> threading.Thread:
     """A thread that beats for the worker and ends it when `parent` is no longer its
     parent (the parent died and the worker was adopted)."""
     from danso import heartbeat
@@ -38,8 +38,9 @@ def watch_parent(parent: int, every: float = 1.0) -> threading.Thread:
             if os.getppid() != parent:
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
-            with contextlib.suppress(Exception):
-                heartbeat.worker_beat()
+            if beat:  # the job worker's beat (not the counts' keeper's: precompute.py)
+                with contextlib.suppress(Exception):
+                    heartbeat.worker_beat()
 
     thread = threading.Thread(target=loop, name="watch-parent", daemon=True)
     thread.start()
@@ -57,7 +58,7 @@ def main(argv: list[str]) -> None:
     _setup_django()
     from django.core.management import execute_from_command_line
 
-    watch_parent(parent)
+    watch_parent(parent, beat=argv[:1] == ["db_worker"])
     execute_from_command_line(["danso", *argv])
 
 

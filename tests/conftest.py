@@ -79,3 +79,13 @@ def two_communes(db, make_user):
         officer = make_user(f"xa_{key}", Role.COMMUNE, commune)
         world[key] = {"commune": commune, "village": village, "station": station, "user": officer}
     return world
+
+
+@pytest.fixture(autouse=True)
+def _figures_not_kept_across_tests():
+    """Dashboards and reports added up are kept in the cache under the villages' versions
+    (statistics/dashboard.py, report.py); test databases roll back to the same ids and
+    versions, so one test's figures must not be read by the next."""
+    from django.core.cache import cache
+
+    cache.clear()

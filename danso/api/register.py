@@ -407,7 +407,8 @@ def record_changes(request, village_uid: str, period: str, payload: list[ChangeI
     try:
         with transaction.atomic():  # a refused batch leaves no empty slip behind
             slip = services.slip_for(village, period)
-            events, _warnings = services.record(slip, changes, user=request.auth)
+            # the persons were read just now by build_change
+            events, _warnings = services.record(slip, changes, user=request.auth, fresh=True)
     except services.RegisterError as err:
         return _problems(err.problems)
     return Status(201, events)

@@ -230,7 +230,7 @@ def _load(targets, token, requests, concurrency, print_, workers=1) -> dict:
         seconds = time.perf_counter() - began
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=120)  # a loaded machine takes a while to stop waitress
         log.close()
     latencies.sort()
     p50 = statistics.median(latencies) * 1000

@@ -7,6 +7,7 @@ search show) also takes pending events, marked as such.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -306,10 +307,13 @@ def state_as_of(person: Person, day: datetime.date) -> dict:
     return history.state_on(day)
 
 
-def rebuild(person: Person) -> None:
-    """Recompute a person's projection and spells from their events."""
+def rebuild(person: Person, spells: bool = True) -> None:
+    """Recompute a person's projection and spells from their events. Spells come from
+    accepted events only: after a change that is recorded but not accepted (`spells=False`)
+    they cannot differ, and are left as they are until the slip is accepted."""
     events = events_for(person, accepted_only=False)
     everything = replay(events)
+    before = _fields(person)
     for name, value in everything.attrs.items():
         setattr(person, name, _date(value) if name == "date_of_birth" else value)
     if everything.household_id and everything.household_id != person.household_id:
@@ -320,38 +324,81 @@ def rebuild(person: Person) -> None:
     person.spouse_id = everything.spouse_id
     accepted = replay([e for e in events if e.is_accepted])
     person.is_pending = not accepted.residences
-    person.save()
-    write_spells(person, accepted)
+    after = _fields(person)
+    # Only what the events decide is written (a change recorded, not yet accepted, often
+    # changes nothing): the rest of the row may be newer than this instance.
+    changed_fields = [name for name, value in after.items() if before[name] != value]
+    if changed_fields:
+        if "full_name" in changed_fields:
+            changed_fields.append("search_name")
+        person.save(update_fields=changed_fields)
+    if spells:
+        write_spells(person, accepted)
 
 
 def write_spells(person: Person, history: History) -> None:
-    villages = set(Residence.objects.filter(person=person).values_list("village_id", flat=True))
-    for model in (Residence, MaritalSpell, MethodSpell):
-        model.objects.filter(person=person).delete()
-    residences = Residence.objects.bulk_create(residence_rows(person, history))
+    """Make the person's spells those of `history`, writing only the rows that differ (a new
+    method adds one method spell and closes one; residences and marital spells are then only
+    read), and bump the villages whose counts they can change."""
+    residences = residence_rows(person, history)
+    maritals = [
+        MaritalSpell(person=person, province_code=person.province_code, start=iv.start,
+                     end=iv.end, status=iv.value)
+        for iv in history.maritals
+    ]  # fmt: skip
+    methods = [
+        MethodSpell(person=person, province_code=person.province_code, start=iv.start,
+                    end=iv.end, method=iv.value)
+        for iv in history.methods
+    ]  # fmt: skip
+    old_residences = _replace(Residence, person, residences)
+    touched = _replace(MaritalSpell, person, maritals) + _replace(MethodSpell, person, methods)
+    if not touched and not _differ(Residence, old_residences, residences):
+        return  # no spell changed (e.g. a change recorded, not accepted yet): no count either
+    villages = {r.village_id for r in old_residences} | {r.village_id for r in residences}
     # A husband's method counts in his wife's village (statistics: couples), wherever he lives.
     spouses = Residence.objects.filter(person__in=spouses_of(person)).values_list("village_id")
-    changed(villages | {r.village_id for r in residences} | {v for (v,) in spouses})
-    MaritalSpell.objects.bulk_create(
-        MaritalSpell(
-            person=person,
-            province_code=person.province_code,
-            start=iv.start,
-            end=iv.end,
-            status=iv.value,
-        )
-        for iv in history.maritals
-    )
-    MethodSpell.objects.bulk_create(
-        MethodSpell(
-            person=person,
-            province_code=person.province_code,
-            start=iv.start,
-            end=iv.end,
-            method=iv.value,
-        )
-        for iv in history.methods
-    )
+    changed(villages | {v for (v,) in spouses})
+
+
+def _fields(person: Person) -> dict:
+    return {f.name: getattr(person, f.attname) for f in Person._meta.concrete_fields
+            if not f.primary_key}  # fmt: skip
+
+
+def _row(model, obj) -> tuple:
+    return tuple(getattr(obj, f.attname) for f in model._meta.concrete_fields if not f.primary_key)
+
+
+def _differ(model, old: list, new: list) -> bool:
+    return Counter(_row(model, o) for o in old) != Counter(_row(model, n) for n in new)
+
+
+def _replace(model, person: Person, rows: list):
+    """Replace the person's rows of `model` by `rows`: delete the stored ones not among them,
+    insert those not stored. Returns the rows stored before for Residence, else the number of
+    rows written."""
+    stored = list(model.objects.filter(person=person))
+    wanted = Counter(_row(model, r) for r in rows)
+    keep, gone = Counter(), []
+    for obj in stored:
+        key = _row(model, obj)
+        if keep[key] < wanted[key]:
+            keep[key] += 1
+        else:
+            gone.append(obj.pk)
+    new = []
+    for row in rows:
+        key = _row(model, row)
+        if keep[key]:
+            keep[key] -= 1
+        else:
+            new.append(row)
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
+    if new:
+        model.objects.bulk_create(new)
+    return stored if model is Residence else len(gone) + len(new)
 
 
 def residence_rows(person: Person, history: History) -> list[Residence]:

@@ -123,14 +123,22 @@ def _is_child_marriage(problems: list[Problem]) -> bool:
     return any(p.code == "child_marriage" for p in problems)
 
 
-@transaction.atomic
-def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[list, list]:
+def record(slip: Slip, changes: list[Change], user=None, today=None,
+           fresh: bool = False) -> tuple[list, list]:  # fmt: skip
     """Add changes to a slip. Returns (events, warnings); raises RegisterError with every
-    problem, keeping nothing, if any change is refused."""
+    problem, keeping nothing, if any change is refused. The changes' persons are read again
+    first, unless `fresh`: the caller has just read them (as the API does) and runs this in a
+    transaction of its own that a RegisterError ends (so no savepoint is needed either)."""
+    with transaction.atomic(savepoint=not fresh):
+        return _record(slip, changes, user, today, fresh)
+
+
+def _record(slip, changes, user, today, fresh) -> tuple[list, list]:
     today = today or timezone.localdate()
     if not slip.is_editable:
         _fail("slip", "slip_closed", _("This slip has been submitted; it cannot be changed."))
     problems, events = [], []
+    written: set[int] = set()  # persons an earlier change of the batch wrote or rebuilt
     for index, change in enumerate(changes):
         if change.household.village_id != slip.village_id:
             problems.append(
@@ -143,7 +151,7 @@ def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[li
             )
             continue
         for person in (change.person, change.other_person):
-            if person is not None:
+            if person is not None and (not fresh or person.pk in written):
                 person.refresh_from_db()  # an earlier change of the batch may have moved it
         state = _state_for_checks(change.person if change.kind in NEEDS_STATE else None, change)
         found = check(change, today, state)
@@ -152,7 +160,9 @@ def record(slip: Slip, changes: list[Change], user=None, today=None) -> tuple[li
         problems += found
         if any(p.severity == "error" for p in found):
             continue
-        events.append(_write(slip, change, found, user, state))
+        event = _write(slip, change, found, user, state)
+        events.append(event)
+        written |= _touched(event)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         transaction.set_rollback(True)
@@ -201,7 +211,7 @@ def _write(slip, change: Change, warnings, user, state) -> Event:
     else:
         event.age = age_on(person.date_of_birth, change.occurred_on)
     event.save()
-    _rebuild_around(event)
+    _rebuild_around(event, read=[p for p in (person, change.other_person) if p is not None])
     return event
 
 
@@ -234,11 +244,24 @@ def _iso(value) -> str:
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
-def _rebuild_around(*events: Event) -> None:
+def _touched(event: Event) -> set[int]:
+    """Everyone whose row writing the event may have changed (see _rebuild_around)."""
+    people = {event.person_id, event.other_person_id}
+    if event.kind == EventKind.DEATH:
+        people |= spouses_of(event.person)
+    return {p for p in people if p}
+
+
+# Kinds after which a household's head may be another person (its head_name refreshed).
+HEAD_KINDS = ENTRY_KINDS | EXIT_KINDS | {EventKind.MOVE_WITHIN, EventKind.CHANGE, EventKind.VOID}
+
+
+def _rebuild_around(*events: Event, read: list[Person] = ()) -> None:
     """Rebuild everyone the events touch: the person, the mother of a birth, the spouse of a
     marriage, and the widowed spouse of a death (for a correction: of the old entry and of
     the new one). Events that change no state (screenings, checks, pregnancies) leave
-    projections and spells as they were."""
+    projections and spells as they were. `read`: persons the caller read in this transaction
+    and has not changed since (not read again)."""
     people, households = set(), {}
     for event in events:
         if event.kind not in CHANGES_STATE and not event.supersedes_id:
@@ -246,9 +269,16 @@ def _rebuild_around(*events: Event) -> None:
         people |= {event.person_id, event.other_person_id}
         if event.kind == EventKind.DEATH:
             people |= spouses_of(event.person)
-        households[event.household_id] = event.household
-    for person in Person.objects.filter(pk__in=[p for p in people if p]):
-        rebuild(person)
+        if event.kind in HEAD_KINDS or event.supersedes_id:
+            households[event.household_id] = event.household
+    # A change recorded but not accepted changes no spell (they follow accepted events): the
+    # spells are rebuilt when its slip is accepted (accept), in that transaction.
+    spells = any(e.is_accepted or e.supersedes_id for e in events)
+    people = {p for p in people if p}
+    known = [p for p in read if p.pk in people]
+    others = people - {p.pk for p in known}
+    for person in [*known, *(Person.objects.filter(pk__in=others) if others else [])]:
+        rebuild(person, spells=spells)
     for household in households.values():
         _refresh_head(household)
 

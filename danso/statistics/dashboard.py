@@ -2,8 +2,10 @@
 units ranked on the last complete quarter."""
 
 import datetime
+from dataclasses import dataclass
 
-from .compute import compute
+from . import store
+from .compute import compute, requests_for, villages_of
 from .periods import Period
 
 KEY_INDICATORS = ["cbr", "cdr", "srb", "third_share", "cpr", "mcpr"]
@@ -49,3 +51,53 @@ def ranking(unit, period: Period) -> list[dict]:
         rows.append(row)
     rows = [r for r in rows if r["residents"]]
     return sorted(rows, key=lambda r: (r["cpr"] is None, -(r["cpr"] or 0)))
+
+
+def dashboard_requests(today: datetime.date) -> list[tuple[str, datetime.date]]:
+    """What the dashboard of any unit reads from the store: its quarters' requests."""
+    return [
+        (source, day)
+        for period in recent_quarters(today)
+        for source, day, _renaming in requests_for(period)
+    ]
+
+
+@dataclass
+class Board:
+    quarters: list[Period]
+    series: dict | None = None  # trends()
+    ranking: list[dict] | None = None  # ranking() on the last quarter
+    pending: store.Readiness | None = None  # the counts are not ready: how far they are
+
+
+# Figures added up for a dashboard are kept this long at most, under a key that changes with
+# any change to the unit's villages (store.signature): a view after a restart, or by another
+# user or process, reads them at once. The bound covers what the key does not follow (a unit
+# renamed, a village moved to another commune).
+CACHE_SECONDS = 3600
+
+
+def board(unit, today: datetime.date) -> Board:
+    """The dashboard's figures of a unit, or how far their counts are when more than
+    `jobs.BACKGROUND_VILLAGES` villages still lack some (then they are counted in the
+    background, precompute.py, and nothing is counted here)."""
+    from django.core.cache import cache
+
+    from . import jobs, precompute
+
+    quarters = recent_quarters(today)
+    villages = villages_of(unit)
+    key = f"danso-board-{unit.pk}-{quarters[-1].id}-" + "-".join(
+        map(str, store.signature(villages))
+    )
+    kept = cache.get(key)
+    if kept is not None:
+        return Board(quarters, *kept)
+    ids = list(villages.values_list("pk", flat=True))
+    ready = store.readiness(villages, ids, dashboard_requests(today))
+    if ready.missing_villages > jobs.BACKGROUND_VILLAGES:
+        precompute.ask_for(unit)
+        return Board(quarters, pending=ready)
+    series, ranked = trends(unit, quarters), ranking(unit, quarters[-1])
+    cache.set(key, (series, ranked), CACHE_SECONDS)
+    return Board(quarters, series, ranked)

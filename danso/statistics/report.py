@@ -163,3 +163,42 @@ def as_json(report: Report) -> dict:
         ],  # fmt: skip
         "warnings": [w.__dict__ for w in report.warnings],
     }
+
+
+def readiness(unit, period: Period):
+    """How far the store is with what a report of the unit for the period needs."""
+    from . import store
+    from .compute import requests_for
+
+    villages = villages_of(unit)
+    ids = list(villages.values_list("pk", flat=True))
+    return store.readiness(villages, ids, [(s, d) for s, d, _ in requests_for(period)])
+
+
+# A built report is kept this long at most, under a key that changes with any change to the
+# unit's villages (store.signature), as the dashboard's figures are (dashboard.CACHE_SECONDS).
+CACHE_SECONDS = 3600
+
+
+def _key(form: ReportForm, unit, period: Period) -> str:
+    from . import store
+
+    signature = "-".join(map(str, store.signature(villages_of(unit))))
+    return f"danso-report-{form.code}-{unit.pk}-{period.id}-{signature}"
+
+
+def kept(form: ReportForm, unit, period: Period) -> Report | None:
+    """The report as built before, if no village of the unit changed since (else None)."""
+    from django.core.cache import cache
+
+    return cache.get(_key(form, unit, period))
+
+
+def built(form: ReportForm, unit, period: Period) -> Report:
+    """`build`, kept in the cache until a village of the unit changes."""
+    from django.core.cache import cache
+
+    key = _key(form, unit, period)  # before building: a change meanwhile makes a new key
+    report = build(form, unit, period)
+    cache.set(key, report, CACHE_SECONDS)
+    return report

@@ -21,9 +21,11 @@ import datetime
 import os
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from .models import VillageFigures, VillageVersion
 from .sources import SOURCES, TOGETHER, VERSION
@@ -138,8 +140,59 @@ def _stale(found, village_ids, requests) -> list[tuple[Request, list[int]]]:
 
 def villages_to_compute(villages, village_ids: list[int], requests: list[Request]) -> int:
     """How many villages `counts` would have to recompute for at least one request."""
-    _versions, found = _stored(_narrowest(villages, village_ids), requests)
-    return len({v for _r, missing in _stale(found, village_ids, requests) for v in missing})
+    return readiness(villages, village_ids, requests).missing_villages
+
+
+@dataclass
+class Readiness:
+    """How much of what a page needs is stored and current, counted without reading the
+    counts themselves (one grouped query on ids and versions)."""
+
+    villages: int  # the unit's villages
+    missing_villages: int  # of which lacking at least one request
+    pairs: int  # villages × requests
+    ready_pairs: int  # of which stored and current
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.pairs else int(100 * self.ready_pairs / self.pairs)
+
+
+def readiness(villages, village_ids: list[int], requests: list[Request]) -> Readiness:
+    requests = list(dict.fromkeys(requests))
+    if not requests or not village_ids:
+        return Readiness(len(village_ids), 0, 0, 0)
+    wanted = Q()
+    for source, day in requests:
+        wanted |= Q(source=source, day=day)
+    current = Coalesce(
+        Subquery(VillageVersion.objects.filter(village=OuterRef("village")).values("version")),
+        Value(0),
+        output_field=BigIntegerField(),
+    )
+    per_village = dict(
+        VillageFigures.objects.filter(
+            wanted, village__in=_narrowest(villages, village_ids), counted_by=VERSION
+        )
+        .alias(current=current)
+        .filter(version=F("current"))
+        .values("village")
+        .annotate(n=Count("pk"))
+        .values_list("village", "n")
+    )
+    complete = sum(1 for n in per_village.values() if n >= len(requests))
+    return Readiness(len(village_ids), len(village_ids) - complete,
+                     len(village_ids) * len(requests), sum(per_village.values()))  # fmt: skip
+
+
+def signature(villages) -> tuple[int, int, int]:
+    """What changes whenever a count of the villages may change: how many there are, and the
+    sum of their versions (every change bumps one), with the definitions' version. A key for
+    figures added up from the store."""
+    found = VillageVersion.objects.filter(village__in=villages).aggregate(
+        n=Count("pk"), total=Sum("version")
+    )
+    return (villages.count(), found["total"] or 0, VERSION)
 
 
 def _save(source: str, day: datetime.date, fresh: dict[int, dict], versions: dict) -> None:

@@ -25,14 +25,14 @@ from danso.analysis.six_month import six_month_summary
 from danso.analysis.year_over_year import compare
 from danso.orgunits.groups import chosen_group
 from danso.programmes.entry import data_sets_for
-from danso.statistics import cycle, jobs
-from danso.statistics.compute import child_columns, villages_to_compute
+from danso.statistics import cycle, jobs, precompute
+from danso.statistics.compute import child_columns
 from danso.statistics.export import report_xlsx
 from danso.statistics.forms import FORMS, check_period
 from danso.statistics.lists import LISTS, list_rows, list_xlsx
 from danso.statistics.models import ReportJob, Submission
 from danso.statistics.periods import Period, PeriodError
-from danso.statistics.report import build, label_of
+from danso.statistics.report import build, built, kept, label_of, readiness
 
 from .wide import screen_table
 
@@ -60,7 +60,14 @@ def report_page(request):
             context["error"] = str(err)
         else:
             export = request.GET.get("xuat") == "xlsx"
-            big = villages_to_compute(unit, period) > jobs.BACKGROUND_VILLAGES
+            report = kept(form, unit, period)  # added up before, nothing changed since
+            ready = readiness(unit, period) if report is None else None
+            big = ready is not None and ready.missing_villages > jobs.BACKGROUND_VILLAGES
+            if big and not export and not derived and precompute.counts_soon(period):
+                # The keeper is counting this quarter for every province: wait for it.
+                return _pending(request, unit, ready, f"{form.code} – {period.label}")
+            if request.headers.get("HX-Request") and not big:  # a waiting page's poll
+                return HttpResponse(headers={"HX-Refresh": "true"})
             if not export and not derived and big:
                 job = ReportJob.objects.create(
                     form_code=form.code,
@@ -71,7 +78,7 @@ def report_page(request):
                 )
                 jobs.run_report.enqueue(job.pk)
                 return redirect("report_job", pk=job.pk)
-            report = build(form, unit, period)
+            report = report or built(form, unit, period)
             if export:
                 response = HttpResponse(
                     report_xlsx(report),
@@ -210,19 +217,34 @@ def dashboard(request):
     from django.utils import timezone
 
     from danso.analysis.views import pinned_for
-    from danso.statistics.dashboard import ranking, recent_quarters, trends
+    from danso.statistics.dashboard import board
 
     home = home_unit(request.user)
     if home is None:
         raise Http404
     unit = get_visible_unit_or_404(request.user, request.GET.get("dv") or home.uid)
-    quarters = recent_quarters(timezone.localdate())
+    figures = board(unit, timezone.localdate())
+    if figures.pending:  # counted in the background: say so, the page refreshes itself
+        return _pending(request, unit, figures.pending, _("Dashboard"))
+    if request.headers.get("HX-Request"):  # a waiting page's poll: the figures are ready
+        return HttpResponse(headers={"HX-Refresh": "true"})
     group = chosen_group(request)  # ?nhom=: rank only the units of an org-unit group
-    ranked = [r for r in ranking(unit, quarters[-1]) if group["in_group"](r["unit"])]
+    ranked = [r for r in figures.ranking if group["in_group"](r["unit"])]
     return render(request, "statistics/dashboard.html", {
-        "unit": unit, "quarter": quarters[-1], "series": trends(unit, quarters),
+        "unit": unit, "quarter": figures.quarters[-1], "series": figures.series,
         "ranking": ranked, "pinned": pinned_for(request.user), **group,
     })  # fmt: skip
+
+
+def _pending(request, unit, ready, title: str):
+    """ "Đang tính…": the unit's counts are being computed in the background; the page asks
+    again every few seconds (htmx) and reloads itself when they are ready."""
+    context = {"unit": unit, "ready": ready, "title": title}
+    template = (
+        "statistics/_pending.html" if request.headers.get("HX-Request")
+        else "statistics/pending.html"
+    )  # fmt: skip
+    return render(request, template, context)
 
 
 @login_required
