@@ -860,6 +860,51 @@ def bench_pages_run(
     console.print_json(data=run(f"P{province}", repeat, print_=console.print, port=port))
 
 
+@bench_app.command("national")
+def bench_national(
+    people: int = typer.Option(10_000_000, help="persons at the start, over all provinces"),
+    per_province: int = typer.Option(500_000, help="persons at the start of each province"),
+    steps: str = typer.Option("1000000,2000000", help="also measure when the total passes"),
+    years: int = typer.Option(5, help="years of events"),
+) -> None:
+    """A national register partitioned by province (PostgreSQL): national and province 01-DSH
+    timed at each step, with a concurrent writer; resumable (docs/benchmarks.md)."""
+    _setup_django()
+    import subprocess
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        console.print("danso bench national needs PostgreSQL (set DANSO_DATABASE_URL).")
+        raise typer.Exit(2)
+    from danso.bench.national import bench_database_url
+
+    url = bench_database_url()
+    console.print(f"Bench database: {url}")
+    env = {**os.environ, "DANSO_DATABASE_URL": url}
+    command = [sys.executable, "-m", "danso.cli", "bench", "national-run", "--people",
+               str(people), "--per-province", str(per_province), "--steps", steps,
+               "--years", str(years)]  # fmt: skip
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@bench_app.command("national-run", hidden=True)
+def bench_national_run(
+    people: int = 10_000_000, per_province: int = 500_000, steps: str = "", years: int = 5
+) -> None:
+    _setup_django()
+    _migrate()
+    from danso.orgunits.models import OrgUnit
+
+    if not OrgUnit.objects.filter(uid="VN").exists():
+        _load_units()
+    from danso.bench.national import run
+
+    wanted = [int(s) for s in steps.split(",") if s.strip()]
+    result = run(people, per_province, wanted, years, print_=print)
+    console.print_json(data=result)
+
+
 def main() -> None:
     app()
 

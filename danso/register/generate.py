@@ -123,6 +123,7 @@ FEMALE_NAMES = [
     "Thị Trang",
     "Thị Yến",
 ]
+CITY = "P79"  # Thành phố Hồ Chí Minh, where young adults leave for work
 ETHNIC_MIX = [("01", 0.70), ("12", 0.12), ("07", 0.06), ("08", 0.04), ("09", 0.04), ("06", 0.04)]
 
 
@@ -203,6 +204,28 @@ class Generator:
         self.homes: list[Home] = []
         self.slips: dict[tuple[int, str], int] = {}
         self.numbers: dict[int, int] = {}  # last household number used in each village
+        self._communes()
+
+    def _communes(self):
+        """The communes moves come from and go to, by identifier (a move's origin and
+        destination are units, docs/fieldwork.md): the province's own current communes (a
+        marriage into or out of a neighbouring commune), the big city's (young adults leaving
+        for work) and those of other provinces (households arriving)."""
+        current = OrgUnit.objects.filter(level=Level.COMMUNE, valid_to__isnull=True)
+        own = self.province.path
+        self.own_communes = list(
+            current.filter(path__startswith=own).order_by("uid").values_list("uid", flat=True)
+        )
+        elsewhere = current.exclude(path__startswith=own).order_by("uid")
+        self.other_communes = list(elsewhere.values_list("uid", flat=True))
+        city = list(elsewhere.filter(path__startswith=f"/VN/{CITY}/").values_list("uid", flat=True))
+        self.city_communes = city or self.other_communes
+
+    def _commune_other_than(self, village: OrgUnit) -> str:
+        """Another current commune of the province (of another when it has only one)."""
+        own = village.path.strip("/").split("/")[2]
+        choices = [uid for uid in self.own_communes if uid != own] or self.other_communes
+        return self.rng.choice(choices)
 
     # -- the population at the start ---------------------------------------------------------
 
@@ -219,6 +242,9 @@ class Generator:
         for commune in communes:
             existing = list(commune.children.filter(level=Level.VILLAGE).order_by("code"))
             old = list(legacy_communes_for(commune))
+            if not old:  # a commune without pre-2025 links (a new special zone) gets no new village
+                villages += existing
+                continue
             for i in range(len(existing), per_commune):
                 existing.append(
                     create_village(
@@ -377,7 +403,7 @@ class Generator:
                 self._die(sim, day)
                 continue
             if 18 <= years <= 32 and self.rng.random() < 0.025:
-                self._leave(sim, day, "Thành phố Hồ Chí Minh")
+                self._leave(sim, day, self.rng.choice(self.city_communes))
                 continue
             if sim.sex == codes.FEMALE and 15 <= years <= 49:
                 self._woman_year(sim, year, years)
@@ -553,7 +579,7 @@ class Generator:
             self._leave(
                 sim,
                 min(day + datetime.timedelta(days=15), self.end - datetime.timedelta(days=1)),
-                "Xã khác",
+                self._commune_other_than(sim.household.village),
             )
             return
         spouse_sex = codes.FEMALE if sim.sex == codes.MALE else codes.MALE
@@ -580,7 +606,11 @@ class Generator:
             EventKind.MOVE_IN,
             day,
             other=sim,
-            data={"person": person, "origin": "Xã khác", "intends_to_stay": True},
+            data={
+                "person": person,
+                "origin": self._commune_other_than(sim.household.village),
+                "intends_to_stay": True,
+            },
         )
         sim.marital = spouse.marital = codes.MARRIED
         sim.spouse, spouse.spouse = spouse, sim
@@ -592,6 +622,7 @@ class Generator:
             first_new = len(self.sims)
             self._household(self.rng.choice(villages))
             day = self._day_in(year)
+            origin = self.rng.choice(self.other_communes)
             for sim in self.sims[first_new:]:
                 sim.born = min(sim.born, day - datetime.timedelta(days=1))
                 person = {
@@ -605,7 +636,7 @@ class Generator:
                 }
                 data = {
                     "person": person,
-                    "origin": "Tỉnh khác",
+                    "origin": origin,
                     "intends_to_stay": self.rng.random() < 0.8,
                 }
                 spouse = sim.spouse if sim.relationship == "2" else None

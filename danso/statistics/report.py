@@ -70,6 +70,7 @@ def build(form: ReportForm, unit, period: Period, progress=None) -> Report:
 def quality_checks(form: ReportForm, figures: Figures) -> list[Warning]:
     """Consistency warnings with the failing numbers (they never block a report)."""
     warnings = []
+    first_registrations = None  # counted once for every column, when a column needs it
     for column in figures.columns:
         v = lambda code, uid=column.uid: figures.value(uid, code)  # noqa: E731
         name = column.name
@@ -101,7 +102,9 @@ def quality_checks(form: ReportForm, figures: Figures) -> list[Warning]:
             # People first written into the register in the period (the year the register
             # starts) are neither born nor moved in: the first cause to name, with its effect
             # on the rates (a population counted for part of the period only).
-            first = _first_registrations(column, figures.period)
+            if first_registrations is None:
+                first_registrations = _first_registrations(figures)
+            first = first_registrations.get(column.uid, 0)
             cause = (
                 f"{first} người được ghi vào sổ lần đầu trong kỳ (năm bắt đầu lập sổ: dân số "
                 "bình quân thấp hơn thực tế nên các tỷ suất như tỷ suất sinh thô bị cao), "
@@ -124,14 +127,31 @@ def quality_checks(form: ReportForm, figures: Figures) -> list[Warning]:
     return warnings
 
 
-def _first_registrations(unit, period: Period) -> int:
-    """Accepted first registrations (kind `registration`) dated in the period in the unit."""
+def _first_registrations(figures: Figures) -> dict[str, int]:
+    """Accepted first registrations (kind `registration`) dated in the period, by column: one
+    grouped query for the report (one per column took 7 s for a province of 99 communes)."""
+    from django.db.models import Count
+
     from danso.register.models import Event
 
-    return Event.objects.filter(
-        kind="registration", is_accepted=True, is_superseded=False,
-        occurred_on__range=(period.start, period.end), village__in=villages_of(unit),
-    ).count()  # fmt: skip
+    from .compute import _column_of
+
+    unit, period = figures.unit, figures.period
+    villages = villages_of(unit)
+    column_of = _column_of(villages, unit, [c for c in figures.columns if c.pk != unit.pk])
+    counted = (
+        Event.objects.filter(
+            kind="registration", is_accepted=True, is_superseded=False,
+            occurred_on__range=(period.start, period.end), village__in=villages,
+        ).values_list("village_id").annotate(n=Count("pk")).order_by()
+    )  # fmt: skip
+    by_column = {unit.uid: 0}
+    for village, n in counted:
+        by_column[unit.uid] += n
+        column = column_of.get(village, unit.uid)
+        if column != unit.uid:
+            by_column[column] = by_column.get(column, 0) + n
+    return by_column
 
 
 def as_json(report: Report) -> dict:

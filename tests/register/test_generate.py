@@ -100,3 +100,30 @@ def test_generated_spells_match_the_online_derivation(population):
         rebuild(person)
         assert (spells(person), person.spouse_id) == generated, person.pk
     assert any(person.spouse_id for person in sample)
+
+
+def test_moves_name_communes_by_identifier():
+    """A move's origin and destination are units (docs/fieldwork.md): a current commune's
+    identifier, never free text, and a move out never names the commune left."""
+    from danso.orgunits.models import Level, OrgUnit
+
+    generate("66", people=3000, years=3, seed=2, end=END)
+    communes = dict(
+        OrgUnit.objects.filter(level=Level.COMMUNE, valid_to__isnull=True).values_list(
+            "uid", "path"
+        )
+    )
+    outs = list(Event.objects.filter(kind="move_out").select_related("village"))
+    ins = list(Event.objects.filter(kind="move_in").select_related("village"))
+    assert outs and ins
+    for event in outs:
+        destination = event.data["destination"]
+        assert destination in communes, destination
+        assert destination != event.village.parent.uid if event.village.parent_id else True
+    origins = [e.data["origin"] for e in ins]
+    assert all(origin in communes for origin in origins), origins[:5]
+    # households arrive from other provinces, spouses from the province's other communes
+    assert any(not communes[o].startswith("/VN/P66/") for o in origins)
+    assert any(communes[o].startswith("/VN/P66/") for o in origins)
+    for event in ins:
+        assert event.data["origin"] != event.village.path.split("/")[3]
