@@ -22,9 +22,18 @@ class TargetForm(forms.Form):
         choices=[("", _("the usual for this figure")), *Target.Direction.choices],
     )
 
-    def __init__(self, *args, user, **kwargs):
+    group = forms.ChoiceField(label=_("For an org-unit group (its members here as one area)"),
+                              required=False)  # fmt: skip
+
+    def __init__(self, *args, user, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = [("", "—"), *metrics.choices(user)]
+        self.groups = {g.code: g for g in groups}
+        if groups:
+            self.fields["group"].choices = [("", _("the unit itself")),
+                                            *[(g.code, g.name) for g in groups]]  # fmt: skip
+        else:
+            del self.fields["group"]
 
 
 class ReviseForm(forms.Form):

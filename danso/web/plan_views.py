@@ -59,7 +59,11 @@ def plan_page(request, uid, year):
     """The plan and, for those who may set it, the form to add a target (POST)."""
     unit = get_visible_unit_or_404(request.user, uid)
     can_edit = plans.may_set(request.user, unit)
-    form = TargetForm(request.POST or None, user=request.user)
+    from danso.orgunits.models import OrgUnitGroup
+
+    groups = list(OrgUnitGroup.objects.filter(members__path__startswith=unit.path).distinct()
+                  .order_by("name")) if unit.level in ("nation", "province") else []  # fmt: skip
+    form = TargetForm(request.POST or None, user=request.user, groups=groups)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -67,7 +71,8 @@ def plan_page(request, uid, year):
             data = form.cleaned_data
             try:
                 plans.set_target(request.user, unit, year, data["metric"], data["value"],
-                                 data["value_max"], data["direction"])  # fmt: skip
+                                 data["value_max"], data["direction"],
+                                 form.groups.get(data.get("group") or ""))  # fmt: skip
             except PlanError as err:
                 _refuse(request, err)
             else:
@@ -77,8 +82,11 @@ def plan_page(request, uid, year):
     lines = plans.lines(plan, request.user) if plan else []
     rows = [(line, plans.allocation(line.current), _may_revise(request.user, line.current))
             for line in lines]  # fmt: skip
+    group_plans = [(p.group, plans.lines(p, request.user)) for p in Plan.objects.filter(
+        unit=unit, year=year, group__isnull=False).select_related("group")]  # fmt: skip
     return render(request, "programmes/plan.html", {
         "unit": unit, "year": year, "plan": plan, "rows": rows, "form": form,
+        "group_plans": group_plans,
         "can_edit": can_edit, "matrix": _matrix([alloc for _l, alloc, _m in rows]),
         "revise_form": ReviseForm(),
     })  # fmt: skip

@@ -93,3 +93,15 @@ def test_api_sets_a_group_target(group_plan, bearer):
     body["group"] = "NOPE"
     refused = api.post(url, json.dumps(body), content_type="application/json")
     assert refused.status_code == 422 and refused.json()["code"] == "unknown_group"
+
+
+def test_plan_page_sets_and_shows_a_group_target(group_plan, login):
+    client = login(group_plan["officer"])
+    page = client.get("/ke-hoach/P66/2027/")
+    assert "DTTS_T" in page.content.decode()  # the group is offered
+    answer = client.post("/ke-hoach/P66/2027/", {"metric": "ACT_COMM_SESSIONS", "value": "25",
+                                                 "group": "DTTS_T"}, follow=True)  # fmt: skip
+    text = answer.content.decode()
+    assert 'id="group-plan-DTTS_T"' in text and "Vùng DTTS" in text
+    plan = Plan.objects.get(unit=group_plan["province"], year=2027)
+    assert plan.group == group_plan["group"] and plan.targets.get().value == 25
