@@ -168,7 +168,9 @@ def document_errors(schema) -> None:
     }
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # ninja keys its own responses by int; one key type, so no status appears twice.
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             # A unit filter, like an id, may name something outside the caller's area: 404.
             # 403 on reads too: the sensitive registries and user management refuse a role.
             wanted = ["401", "403", "404", "422"]

@@ -54,3 +54,13 @@ def test_the_document_has_the_renamed_components(client):
                  "NarrativeConflictOut"):  # fmt: skip
         assert name in schemas, name
     assert "SectionOut" not in schemas and "ConflictOut" not in schemas
+
+
+def test_no_operation_lists_a_status_twice():
+    """ninja keys an operation's own answers by int and the documented errors are added as
+    strings: both kinds once made `403` and `"403"` two keys, one status twice in the JSON."""
+    schema = api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            statuses = [str(status) for status in operation["responses"]]
+            assert len(statuses) == len(set(statuses)), (method, path, statuses)
