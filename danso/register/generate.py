@@ -180,6 +180,9 @@ class Generator:
         self, province: OrgUnit, people: int, years: int, seed: int, end=None, progress=None
     ):
         self.rng = random.Random(seed)
+        # where moves come from and go to: a stream of its own, so the population itself is
+        # drawn as before the moves named communes
+        self.places = random.Random(f"places-{seed}")
         self.seed = seed
         self.province = province
         self.people = people
@@ -225,7 +228,7 @@ class Generator:
         """Another current commune of the province (of another when it has only one)."""
         own = village.path.strip("/").split("/")[2]
         choices = [uid for uid in self.own_communes if uid != own] or self.other_communes
-        return self.rng.choice(choices)
+        return self.places.choice(choices)
 
     # -- the population at the start ---------------------------------------------------------
 
@@ -403,7 +406,7 @@ class Generator:
                 self._die(sim, day)
                 continue
             if 18 <= years <= 32 and self.rng.random() < 0.025:
-                self._leave(sim, day, self.rng.choice(self.city_communes))
+                self._leave(sim, day, self.places.choice(self.city_communes))
                 continue
             if sim.sex == codes.FEMALE and 15 <= years <= 49:
                 self._woman_year(sim, year, years)
@@ -622,7 +625,7 @@ class Generator:
             first_new = len(self.sims)
             self._household(self.rng.choice(villages))
             day = self._day_in(year)
-            origin = self.rng.choice(self.other_communes)
+            origin = self.places.choice(self.other_communes)
             for sim in self.sims[first_new:]:
                 sim.born = min(sim.born, day - datetime.timedelta(days=1))
                 person = {
