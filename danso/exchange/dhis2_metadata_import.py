@@ -320,7 +320,8 @@ class _Importer:
 
     def organisationUnitGroups(self, index, item):
         kind = "organisationUnitGroups"
-        if not self._named(kind, index, item, 200):
+        ok = self._named(kind, index, item, 200)
+        if not (self.check_text(kind, index, item, "shortName", 100, required=False) and ok):
             return
         obj = self.match(kind, index, item, OrgUnitGroup)
         members = self.resolve_many(kind, index, item, "organisationUnits", OrgUnit,
@@ -329,7 +330,7 @@ class _Importer:
             return
         short = item.get("shortName") or ""
         values = {"_model": OrgUnitGroup, "code": item["code"], "name": item["name"],
-                  "short_name": "" if short == item["name"] else short[:100],
+                  "short_name": "" if short == item["name"] else short,
                   "description": item.get("description") or ""}  # fmt: skip
         self.save(kind, obj, values, {"members": members}, new_uid=item.get("id"))
 
@@ -454,14 +455,17 @@ class _Importer:
         if aggregation not in AggregationType.values:
             self.problem(kind, index, item, "aggregationType", "invalid_value")
             ok = False
+        extra = item.get("danso") if isinstance(item.get("danso"), dict) else {}
+        if len(str(extra.get("unit", ""))) > DataElement._meta.get_field("unit").max_length:
+            self.problem(kind, index, item, "danso.unit", "too_long")
+            ok = False
         if obj is False or combo is None or not ok:
             return
-        extra = item.get("danso") if isinstance(item.get("danso"), dict) else {}
         values = {"_model": DataElement, "code": item["code"], "name": item["name"],
                   "short_name": item.get("shortName") or item["name"][:100],
                   "description": item.get("description") or "", "value_type": value_type,
                   "aggregation_type": aggregation, "category_combo": combo,
-                  "unit": str(extra.get("unit", obj.unit if obj else "Người"))[:30],
+                  "unit": str(extra.get("unit", obj.unit if obj else "Người")),
                   "sensitive": bool(extra.get("sensitive", obj.sensitive if obj else False)),
                   "feed_kinds": list(extra.get("feedKinds") or []),
                   "feed_measure": str(extra.get("feedMeasure") or ""),

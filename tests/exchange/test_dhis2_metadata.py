@@ -226,3 +226,15 @@ def test_the_problems_speak_the_active_language(admin):
         english = {code: str(text) for code, text in MESSAGES.items()}
     untranslated = [code for code in MESSAGES if vietnamese[code] == english[code]]
     assert untranslated == []
+
+
+def test_a_group_short_name_or_element_unit_too_long_is_a_problem(admin):
+    """Cut to 100 and 30 characters before; now problems, nothing kept."""
+    doc = export_metadata()
+    doc["organisationUnitGroups"] = [{"code": "DTTS_X", "name": "Nhóm", "shortName": "s" * 101}]
+    doc["dataElements"][0].setdefault("danso", {})["unit"] = "u" * 31
+    report = import_metadata(json.dumps(doc).encode(), admin)
+    assert {(p.type, p.field, p.code) for p in report.problems} == {
+        ("organisationUnitGroups", "shortName", "too_long"),
+        ("dataElements", "danso.unit", "too_long"),
+    }
