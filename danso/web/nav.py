@@ -8,8 +8,10 @@ views' own checks (a link a role cannot use is not shown), and the explanation a
 | Tables and charts, API tokens | everyone signed in | |
 | Plans | officers (commune and above) and viewers holding a unit | plans: communes and up |
 | Find a person | roles that reach the register (not partner staff) | `scoped` |
+| Offline slip | collaborators and commune officers | `can_record` on each village |
 | Activities | a user holding a unit | `organiser_choices` |
 | Data entry | roles other than collaborators and partners | villages report no data set |
+| Requests from the level above | officers holding a unit | `adhoc.services.visible` |
 | Women's Union | a union role, or officers and viewers (counts only) | casework.access |
 | Import files | editing roles | `can_record` |
 | Org unit groups, Audit log | administrators | `is_administrator` |
@@ -41,8 +43,10 @@ def menu(user) -> list[tuple[str, str]]:
         ("analysis", _("Tables and charts"), True),
         ("progress", _("Plans"), held and officer_or_viewer),
         ("person_search", _("Find a person"), role != Role.PARTNER),
+        ("offline_home", _("Offline slip"), role in {Role.COLLABORATOR, Role.COMMUNE}),
         ("activities", _("Activities"), held),
         ("entry_start", _("Data entry"), role not in {Role.COLLABORATOR, Role.PARTNER}),
+        ("adhoc_list", _("Requests from the level above"), held and role in OFFICERS),
         ("casework_home", _("Women's Union"), officer_or_viewer or bool(union_areas(user))),
         ("import_start", _("Import files"), user.can_edit and role != Role.PARTNER),
         ("group_list", _("Org unit groups"), user.is_administrator),

@@ -11,22 +11,23 @@ from danso.accounts.models import Role
 
 pytestmark = pytest.mark.django_db
 
-ALL = ["dashboard", "report", "analysis", "progress", "person_search", "activities",
-       "entry_start", "casework_home", "import_start", "group_list", "users", "audit_log",
-       "tokens"]  # fmt: skip
+ALL = ["dashboard", "report", "analysis", "progress", "person_search", "offline_home",
+       "activities", "entry_start", "adhoc_list", "casework_home", "import_start",
+       "group_list", "users", "audit_log", "tokens"]  # fmt: skip
 HIDDEN = {
     Role.COLLABORATOR: {
         "progress",
         "entry_start",
+        "adhoc_list",
         "casework_home",
         "group_list",
         "users",
         "audit_log",
     },  # fmt: skip
     Role.COMMUNE: {"group_list", "users", "audit_log"},
-    Role.PROVINCE: {"group_list", "audit_log"},
-    Role.CENTRAL: {"group_list", "audit_log"},
-    Role.ADMIN: set(),
+    Role.PROVINCE: {"offline_home", "group_list", "audit_log"},
+    Role.CENTRAL: {"offline_home", "group_list", "audit_log"},
+    Role.ADMIN: {"offline_home"},
 }
 
 
@@ -54,7 +55,7 @@ def test_the_menu_shows_what_the_role_may_use(role, users, login):
     expected = [reverse(name) for name in ALL if name not in HIDDEN[role]]
     assert shown == expected
     for url in shown:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, follow=True).status_code == 200, url  # the offline start redirects
 
 
 def test_a_hidden_admin_page_is_refused_with_the_403_page(users, login, two_communes):
