@@ -267,8 +267,9 @@ def current_state(subject: Person | None, base: int, user, device: str, slip) ->
     return state
 
 
-def describe(payload: dict) -> list[list[str]]:
-    """The queued change in words, for the side-by-side view."""
+def describe(payload: dict, user) -> list[list[str]]:
+    """The queued change in words, for the side-by-side view. Persons are named only when
+    they lie in the viewer's scope: the payload is what the phone sent, any id may be in it."""
     lines = []
     kind = payload.get("kind", "")
     if kind in EventKind.values:
@@ -279,7 +280,7 @@ def describe(payload: dict) -> list[list[str]]:
     for name, label in (("person", _("Person")), ("other_person", _("Mother"))):
         pk = payload.get(name)
         if pk:
-            person = Person.objects.filter(pk=pk).only("full_name").first()
+            person = scoped(user, Person.objects.filter(pk=pk)).only("full_name").first()
             lines.append([label, person.full_name if person else str(pk)])
     child = (payload.get("person_data") or {}).get("full_name")
     if child:

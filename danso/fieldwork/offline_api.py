@@ -103,7 +103,7 @@ class ConflictResolveIn(Schema):
     )
 
 
-def _out(row: QueuedChange, repeated: bool = False) -> dict:
+def _out(row: QueuedChange, user, repeated: bool = False) -> dict:
     return {
         "id": row.pk,
         "key": row.key,
@@ -118,7 +118,7 @@ def _out(row: QueuedChange, repeated: bool = False) -> dict:
         "problems": row.problems,
         "conflict_code": row.conflict_code,
         "is_open": row.is_open,
-        "mine": offline.describe(row.payload),
+        "mine": offline.describe(row.payload, user),
         "current": row.current,
         "resolved_by": row.resolved_by.username if row.resolved_by_id else None,
         "resolved_at": row.resolved_at,
@@ -157,7 +157,7 @@ def send_queued(request, village_uid: str, payload: QueuedBatchIn):
             row, repeated = offline.receive(request.auth, village, payload.device, item.dict())
         except offline.OfflineError as err:
             return Status(err.status, body(err.message, err.code))
-        answers.append(_out(row, repeated))
+        answers.append(_out(row, request.auth, repeated))
     return answers
 
 
@@ -168,7 +168,7 @@ def my_queued(request, key_list: str = ""):
     rows = QueuedChange.objects.filter(user=request.auth).select_related("village", "resolved_by")
     wanted = [k for k in key_list.split(",") if k][:200]
     rows = rows.filter(key__in=wanted) if wanted else rows.order_by("-received_at")[:200]
-    return [_out(r) for r in rows]
+    return [_out(r, request.auth) for r in rows]
 
 
 @router.get("/offline/conflicts", response=list[QueuedOut])
@@ -176,7 +176,7 @@ def conflicts(request, commune: str | None = None):
     """Open conflicts in the caller's area (within one unit, a commune or a province, when
     `commune` names it)."""
     unit = get_visible_unit_or_404(request.auth, commune) if commune else None
-    return [_out(r) for r in offline.open_conflicts(request.auth, unit)]
+    return [_out(r, request.auth) for r in offline.open_conflicts(request.auth, unit)]
 
 
 @router.post(
@@ -196,4 +196,4 @@ def resolve(request, conflict_id: Id, payload: ConflictResolveIn):
     except RegisterError as err:
         errors = [p.as_dict() for p in err.problems]
         return Status(422, {"detail": _("Refused"), "code": "invalid", "errors": errors})
-    return _out(row)
+    return _out(row, request.auth)

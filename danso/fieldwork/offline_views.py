@@ -114,7 +114,7 @@ def conflict_list(request, uid):
     ):
         raise PermissionDenied
     rows = [
-        (row, offline.describe(row.payload))
+        (row, offline.describe(row.payload, request.user))
         for row in offline.open_conflicts(request.user, commune)
     ]
     decided = (

@@ -39,9 +39,14 @@ class Indicator(models.Model):
         return f"{self.code} {self.name}"
 
     def as_aggregate(self) -> AggregateIndicator:
+        from .services import is_sensitive
+
+        # The stored flag was computed when saved; a data element marked sensitive since (or
+        # created after a metadata import) makes the indicator sensitive now.
+        sensitive = self.sensitive or is_sensitive(self.numerator, self.denominator)
         return AggregateIndicator(self.code, self.name, self.numerator, self.denominator,
                                   factor=self.factor, unit=self.unit, decimals=self.decimals,
-                                  sensitive=self.sensitive)  # fmt: skip
+                                  sensitive=sensitive)  # fmt: skip
 
     def get_additional_data(self):
         return {"ou_path": "/VN/"}  # national metadata
