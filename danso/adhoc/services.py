@@ -164,7 +164,9 @@ def _elements(user, code: str, items: list[dict]) -> tuple[list, list[RequestPro
                 "elements", "unknown_category_combo",
                 _("Unknown disaggregation “%(c)s”.") % {"c": item.get("category_combo")}, i,
             ))  # fmt: skip
-        unit_name = (item.get("unit") or "Người").strip()[:30]
+        unit_name = (item.get("unit") or "Người").strip()
+        if len(unit_name) > 30:  # the element's unit column holds 30: refused, never cut
+            problems.append(RequestProblem("elements", "too_long", too_long_message(30), i))
         element_code = f"{code}_{i + 1}"
         found.append(DataElement(
             uid=uid_for("dataElement", element_code), code=element_code, name=name[:300],

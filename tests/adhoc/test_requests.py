@@ -206,3 +206,18 @@ def test_communes_of_a_level_and_the_audit(people, bearer):
     entry = LogEntry.objects.get_for_object(request).get()
     assert entry.actor == people["province"]
     assert entry.additional_data == {"ou_path": "/VN/P66/"}
+
+
+def test_a_unit_of_count_over_30_characters_is_refused_not_cut(people):
+    """The web form reaches `create` without the API's schema: the element's unit column holds
+    30 characters, and a longer one is a problem of that element, never cut to fit."""
+    from danso.adhoc import services
+
+    body = request_body(people["communes"][:1])
+    body["elements"] = [{"name": "Số buổi", "unit": "Buổi " * 7}]  # 35 characters
+    del body["units"]
+    body["deadline"] = datetime.date.fromisoformat(body["deadline"])
+    with pytest.raises(services.RequestError) as refused:
+        services.create(people["province"], units=[people["communes"][0].uid], **body)
+    assert [(p.code, p.index) for p in refused.value.problems] == [("too_long", 0)]
+    assert not DataRequest.objects.exists()
