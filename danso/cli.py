@@ -172,16 +172,21 @@ def _serve(host: str, port: int, worker: bool = True, workers: int = 1) -> None:
     # make it a normal exit, as Ctrl+C is (waitress stops on either).
     signal.signal(signal.SIGTERM, _exit_on_signal)
     supervisor = _Supervisor() if worker else None
+    import threading
+
     from danso.web.warm import warm_up
 
-    warm_up()  # the first request does not pay for loading the code and templates
     try:
         if supervisor:
             supervisor.start()
         console.print(f"Serving danso on http://{host}:{port}/  (Ctrl+C to stop)")
+        # The first request does not pay for loading the code and templates: before forking
+        # gunicorn's workers, beside waitress's first requests.
         if workers > 1:
+            warm_up()
             _gunicorn(application, host, port, workers)
         else:
+            threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
             waitress_serve(application, host=host, port=port, threads=8, ident="danso")
     finally:
         if supervisor:
@@ -257,12 +262,14 @@ class _Supervisor:
             console.print(f"Checking the jobs failed: {err!r}")
 
     def stop(self) -> None:
+        keeper = getattr(self, "keeper", None)
+        if keeper and keeper.poll() is None:
+            keeper.terminate()  # nothing of its to finish: its counts are written in transactions
         self.stopping.set()
         if self.thread.is_alive():
             self.thread.join(timeout=5)
         if self.process and self.process.poll() is None:
             _stop(self.process)
-        keeper = getattr(self, "keeper", None)
         if keeper and keeper.poll() is None:
             _stop(keeper)
 
