@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from danso.accounts.scope import path_in_scope
 from danso.audit.bulk import BulkAudit
 from danso.orgunits.models import OrgUnit
+from danso.programmes import maps
 from danso.programmes.models import (
     Category,
     CategoryCombo,
@@ -196,6 +197,7 @@ class Placer:
         self._cell_memo: dict[tuple, tuple] = {}
         self._period_memo: dict[str, tuple] = {}
         self._fit_memo: dict[tuple, tuple] = {}
+        self._map_memo: dict[tuple, tuple | None] = {}
 
     def prepare(self, records: list[Record]) -> None:
         """Read the units and approved reports a chunk names that earlier chunks did not."""
@@ -372,6 +374,9 @@ class Placer:
                              data_sets=problems[0][5])]  # fmt: skip
         if unit is None:
             return []
+        refused = self._on_map(r, unit, period)
+        if refused is not None:
+            return [refused]
         reporting = [d for d in fitting if self._assigned(d, unit)]
         if not reporting:
             codes = ", ".join(d.code for d in fitting)
@@ -382,6 +387,22 @@ class Placer:
                     return [_problem("period", "period_locked", r.period, data_set=d.code,
                                      unit=unit.name)]  # fmt: skip
         return []
+
+    def _on_map(self, r, unit: OrgUnit, period: Period) -> tuple | None:
+        """The entry-by-map rule (maps.check_period): the unit must be in force on the
+        period's last day. The chunk's units are already read (`prepare`), so this is worked
+        out in memory, once a unit and period."""
+        key = (unit.id, period.id)
+        if key not in self._map_memo:
+            try:
+                maps.check_period(unit, period.start, period.end)
+                self._map_memo[key] = None
+            except maps.MapError as err:
+                self._map_memo[key] = ("orgUnit", err.code, err.message)
+        found = self._map_memo[key]
+        if found is None:
+            return None
+        return _problem(found[0], found[1], r.org_unit, found[2])
 
 
 COMMENT_LENGTH = DataValue._meta.get_field("comment").max_length

@@ -34,7 +34,7 @@ def test_an_adx_message_written_by_hand(world):
       <annotation>Công ty may Hòa Phú</annotation>
     </dataValue>
   </group>
-  <group orgUnit="{a["commune"].uid}" period="2025-04-01/P3M" dataSet="XA_HOAT_DONG">
+  <group orgUnit="{a["commune"].uid}" period="2025-10-01/P3M" dataSet="XA_HOAT_DONG">
     <dataValue dataElement="XA_FREE_CONTRACEPTIVES_POOR" POVERTY="POOR" value="14"/>
   </group>
   <group orgUnit="{a["union"].uid}" period="2025-01-01/P1Y" dataSet="HLHPN_NAM">
@@ -50,12 +50,12 @@ def test_an_adx_message_written_by_hand(world):
         ("KCN_WORKERS_SERVED", "FEMALE_KINH", zone, "2025Q3", 32, "", False),
         ("KCN_WORKERS_SERVED", "MALE_ETHNIC_MINORITY", zone, "2025Q3", 5, "Công ty may Hòa Phú",
          False),
-        ("XA_FREE_CONTRACEPTIVES_POOR", "POOR", commune, "2025Q2", 14, "", False),
+        ("XA_FREE_CONTRACEPTIVES_POOR", "POOR", commune, "2025Q4", 14, "", False),
         ("WU_SPONSOR_FUNDS", "default", union, "2025", 2500000.75, "", False),
     ])  # fmt: skip
     value = DataValue.objects.get(data_element__code="XA_FREE_CONTRACEPTIVES_POOR")
-    assert (value.period_start, value.period_end) == (datetime.date(2025, 4, 1),
-                                                      datetime.date(2025, 6, 30))  # fmt: skip
+    assert (value.period_start, value.period_end) == (datetime.date(2025, 10, 1),
+                                                      datetime.date(2025, 12, 31))  # fmt: skip
     assert value.source == "import" and value.stored_by == a["user"]
 
 
