@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danso.accounts.scope import path_in_scope
+from danso.accounts.scope import visible_units
 from danso.audit.bulk import BulkAudit
 from danso.orgunits.models import OrgUnit
 from danso.programmes import maps
@@ -203,11 +203,12 @@ class Placer:
         """Read the units and approved reports a chunk names that earlier chunks did not."""
         uids = {r.org_unit for r in records} - self.units.keys()
         if uids:
-            found = {u.uid: u for u in OrgUnit.objects.filter(uid__in=uids)}
+            # The user's subtree and the old units wholly inside it (maps.reaches, as entry):
+            # the province officer of P66 imports LP66's history.
+            named = OrgUnit.objects.filter(uid__in=uids)
+            found = {u.uid: u for u in visible_units(self.user, named)}
             for uid in uids:
-                unit = found.get(uid)
-                in_scope = unit is not None and path_in_scope(self.user, unit.path)
-                self.units[uid] = unit if in_scope else None
+                self.units[uid] = found.get(uid)
         periods = set()
         for text in {r.period for r in records}:
             period = self._period_of(text)[0]

@@ -337,3 +337,66 @@ def test_an_adx_file_broken_midway_is_refused_whole(world, monkeypatch):
     assert not DataValue.objects.exists()
     whole = message[: -len(b"<group orgUnit=")] + b"</adx>"
     assert import_data_values(whole, "adx", world["a"]["user"]).imported == 10
+
+
+def test_values_are_placed_on_the_map_of_their_period(world):
+    """Entry by map (programmes/maps.py): a period's values go to the units in force on its
+    last day — the old communes up to 30/06/2025, the new ones from 01/07/2025. The province
+    officer reaches the old communes wholly inside the province (as data entry does)."""
+    a = world["a"]
+    new = a["commune"]
+    old = a["village"].legacy_commune  # the old commune the village belonged to
+    assert old.is_legacy and old.valid_to == datetime.date(2025, 6, 30)
+    officer = world["province_user"]
+    data = csv_file(
+        f"XA_CLUBS_ACTIVE,2024Q4,{new.uid},,,1,,,,",  # line 2: before the new commune
+        f"XA_CLUBS_ACTIVE,2025Q3,{old.uid},,,2,,,,",  # line 3: after the old one closed
+        f"XA_CLUBS_ACTIVE,2025Q2,{new.uid},,,3,,,,",  # line 4: the quarter ends 30/06
+        f"XA_CLUBS_ACTIVE,2025Q2,{old.uid},,,4,,,,",  # fine
+        f"XA_CLUBS_ACTIVE,2025Q3,{new.uid},,,5,,,,",  # fine
+        f"XA_CLUBS_ACTIVE,2024Q4,{old.uid},,,6,,,,",  # fine
+    )
+
+    summary = import_data_values(data, "csv", officer)
+
+    assert summary.status == "ERROR" and (summary.imported, summary.ignored) == (0, 6)
+    assert not DataValue.objects.exists()
+    assert [(c.line, c.field, c.code, c.object) for c in summary.conflicts] == [
+        (2, "orgUnit", "unit_not_yet_in_force", new.uid),
+        (3, "orgUnit", "unit_closed_for_period", old.uid),
+        (4, "orgUnit", "unit_not_yet_in_force", new.uid),
+    ]
+    messages = [c.message for c in summary.conflicts]
+    assert "01/07/2025" in messages[0] and "30/06/2025" in messages[1]
+
+    valid = import_data_values(data, "csv", officer, import_valid=True)
+
+    assert valid.status == "WARNING" and (valid.imported, valid.ignored) == (3, 3)
+    assert snapshot(with_followup=False) == sorted([
+        ("XA_CLUBS_ACTIVE", "default", old.uid, "2024Q4", 6, ""),
+        ("XA_CLUBS_ACTIVE", "default", old.uid, "2025Q2", 4, ""),
+        ("XA_CLUBS_ACTIVE", "default", new.uid, "2025Q3", 5, ""),
+    ])  # fmt: skip
+
+
+def test_an_adx_file_on_the_wrong_map_is_refused_whole(world):
+    """The same rule in ADX: a 2025Q3 group on an old commune refuses the whole message."""
+    a = world["a"]
+    old = a["village"].legacy_commune
+    message = f"""<?xml version="1.0" encoding="UTF-8"?>
+<adx xmlns="urn:ihe:qrph:adx:2015" exported="2026-01-05T08:00:00Z">
+  <group orgUnit="{old.uid}" period="2025-04-01/P3M" dataSet="XA_HOAT_DONG">
+    <dataValue dataElement="XA_CLUBS_ACTIVE" value="2"/>
+  </group>
+  <group orgUnit="{old.uid}" period="2025-07-01/P3M" dataSet="XA_HOAT_DONG">
+    <dataValue dataElement="XA_CLUBS_ACTIVE" value="3"/>
+  </group>
+</adx>""".encode()
+
+    summary = import_data_values(message, "adx", world["province_user"])
+
+    assert summary.status == "ERROR"
+    assert [(c.index, c.code, c.object) for c in summary.conflicts] == [
+        (1, "unit_closed_for_period", old.uid)
+    ]
+    assert not DataValue.objects.exists()
