@@ -35,9 +35,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from danso.accounts.scope import path_in_scope
+from danso.accounts.scope import visible_units
 from danso.audit.bulk import BulkAudit
 from danso.orgunits.models import OrgUnit
+from danso.programmes import maps
 from danso.programmes.models import (
     Category,
     CategoryCombo,
@@ -196,16 +197,18 @@ class Placer:
         self._cell_memo: dict[tuple, tuple] = {}
         self._period_memo: dict[str, tuple] = {}
         self._fit_memo: dict[tuple, tuple] = {}
+        self._map_memo: dict[tuple, tuple | None] = {}
 
     def prepare(self, records: list[Record]) -> None:
         """Read the units and approved reports a chunk names that earlier chunks did not."""
         uids = {r.org_unit for r in records} - self.units.keys()
         if uids:
-            found = {u.uid: u for u in OrgUnit.objects.filter(uid__in=uids)}
+            # The user's subtree and the old units wholly inside it (maps.reaches, as entry):
+            # the province officer of P66 imports LP66's history.
+            named = OrgUnit.objects.filter(uid__in=uids)
+            found = {u.uid: u for u in visible_units(self.user, named)}
             for uid in uids:
-                unit = found.get(uid)
-                in_scope = unit is not None and path_in_scope(self.user, unit.path)
-                self.units[uid] = unit if in_scope else None
+                self.units[uid] = found.get(uid)
         periods = set()
         for text in {r.period for r in records}:
             period = self._period_of(text)[0]
@@ -372,6 +375,9 @@ class Placer:
                              data_sets=problems[0][5])]  # fmt: skip
         if unit is None:
             return []
+        refused = self._on_map(r, unit, period)
+        if refused is not None:
+            return [refused]
         reporting = [d for d in fitting if self._assigned(d, unit)]
         if not reporting:
             codes = ", ".join(d.code for d in fitting)
@@ -382,6 +388,22 @@ class Placer:
                     return [_problem("period", "period_locked", r.period, data_set=d.code,
                                      unit=unit.name)]  # fmt: skip
         return []
+
+    def _on_map(self, r, unit: OrgUnit, period: Period) -> tuple | None:
+        """The entry-by-map rule (maps.check_period): the unit must be in force on the
+        period's last day. The chunk's units are already read (`prepare`), so this is worked
+        out in memory, once a unit and period."""
+        key = (unit.id, period.id)
+        if key not in self._map_memo:
+            try:
+                maps.check_period(unit, period.start, period.end)
+                self._map_memo[key] = None
+            except maps.MapError as err:
+                self._map_memo[key] = ("orgUnit", err.code, err.message)
+        found = self._map_memo[key]
+        if found is None:
+            return None
+        return _problem(found[0], found[1], r.org_unit, found[2])
 
 
 COMMENT_LENGTH = DataValue._meta.get_field("comment").max_length

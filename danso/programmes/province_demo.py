@@ -5,7 +5,8 @@ plan_demo.py):
 - every commune holds monthly communication sessions and quarterly counselling, at a pace of
   its own: most on track, some a little behind, a few well behind, as a real province looks
   at the quarterly briefing; the province's target of people reached is allocated to all;
-- the communes keep their quarterly data set (clubs active);
+- the communes keep their quarterly data set (clubs active), entered on the map of the
+  quarter (programmes/maps.py): up to 2025Q2 by the old communes, from 2025Q3 by the new;
 - the plan's four communes train collaborators, and each has a partner organisation that
   serves workers: the industrial zone, enterprises; the demo commune has its Women's Union
   branch, holding sessions of its own;
@@ -22,10 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from danso.orgunits.models import Level, OrgUnit, UnitType
-from danso.orgunits.services import create_organisation
+from danso.orgunits.services import create_organisation, legacy_communes_for
 from danso.statistics.periods import Period
 
-from . import plans
+from . import maps, plans
 from .models import (
     Activity,
     ActivityKind,
@@ -144,10 +145,33 @@ def _sessions(writer, rng, commune, villages, target, pace, year, today):
                             funding_source=FundingSource.CENTRAL)  # fmt: skip
 
 
-def _clubs(writer, element, commune, rng, year, today):
+def _clubs(writer, element, commune, old_communes, rng, year, today, written):
+    """The commune's clubs active each quarter, entered on the map of the quarter's last day
+    (maps.check_period): up to 2025Q2 by the old communes its villages belonged to (an old
+    commune split between new ones once, by the first new commune by code), from 2025Q3 by
+    the commune itself."""
     clubs = 1 + rng.randrange(3)
     for period in _quarters(year, today):
-        writer.value(element, commune, period, clubs)
+        if period.end > maps.LEGACY_DAY:
+            writer.value(element, commune, period, clubs)
+            continue
+        for old in old_communes:
+            if (old.pk, period.id) not in written:
+                written.add((old.pk, period.id))
+                writer.value(element, old, period, clubs)
+
+
+def _old_communes(communes, villages: dict) -> dict:
+    """{new commune pk: the old communes its villages belonged to} (the crosswalk's where a
+    commune has no village)."""
+    old_ids = {v.legacy_commune_id for vs in villages.values() for v in vs if v.legacy_commune_id}
+    old = OrgUnit.objects.in_bulk(old_ids)
+    found = {}
+    for commune in communes:
+        ids = dict.fromkeys(v.legacy_commune_id for v in villages.get(commune.pk, [])
+                            if v.legacy_commune_id)  # fmt: skip
+        found[commune.pk] = [old[i] for i in ids] or list(legacy_communes_for(commune))
+    return found
 
 
 def _trainings(writer, communes, year, today):
@@ -242,6 +266,7 @@ def create_province_demo(officer, province: OrgUnit, commune: OrgUnit, fpa: OrgU
         "code"
     ):
         villages.setdefault(village.parent_id, []).append(village)
+    old_communes, written = _old_communes(communes, villages), set()
     reach = {}
     for i, unit in enumerate(communes):
         reach[unit] = _reach_target(unit, rng)
@@ -250,7 +275,7 @@ def create_province_demo(officer, province: OrgUnit, commune: OrgUnit, fpa: OrgU
             this_pace = pace if year == today.year else rng.uniform(0.95, 1.1)
             _sessions(writer, rng, unit, villages.get(unit.pk, []), reach[unit], this_pace, year,
                       today)  # fmt: skip
-            _clubs(writer, clubs, unit, rng, year, today)
+            _clubs(writer, clubs, unit, old_communes[unit.pk], rng, year, today, written)
     _trainings(writer, plan_communes, today.year, today)
     _workers(writer, plan_communes, [8000, 6000, 4000, 1500], years, today)
     _trips(writer, fpa, communes, rng, years, today)

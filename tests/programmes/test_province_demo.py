@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from danso.demo import create_demo, create_province_figures
 from danso.orgunits.models import Level, OrgUnit
-from danso.programmes import progress
+from danso.programmes import maps, progress
 from danso.programmes.models import Activity, DataValue, Plan
 from danso.register.generate import generate
 from danso.register.models import Person
@@ -32,6 +32,7 @@ def test_the_demo_province_has_figures_in_every_commune():
     every_commune_has_activities_and_values_in_both_years(province)
     partner_organisations_include_an_industrial_zone_and_the_womens_union(province)
     the_plan_reaches_every_commune_with_a_mix_of_on_track_and_lagging(province)
+    every_data_value_is_on_the_map_of_its_period()
 
 
 def _communes(province):
@@ -65,9 +66,30 @@ def every_commune_has_activities_and_values_in_both_years(province):
         assert len(organisers) == 102
         assert min(organisers.values()) >= (3 if year == this_year else 12)
     last_year = DataValue.objects.filter(
-        data_element__code="XA_CLUBS_ACTIVE", period_start__year=this_year - 1
-    )
+        data_element__code="XA_CLUBS_ACTIVE", period_start__year=this_year - 1,
+        org_unit__in=_communes(province),
+    )  # fmt: skip
     assert last_year.values("org_unit").distinct().count() == 102
+
+
+def every_data_value_is_on_the_map_of_its_period():
+    """The demo obeys the entry rule (maps.check_period): 2025Q2 and before on the old units,
+    from 2025Q3 on the new; and the old communes do hold the first half of 2025."""
+    refused = []
+    for value in DataValue.objects.select_related("org_unit"):
+        try:
+            maps.check_period(value.org_unit, value.period_start, value.period_end)
+        except maps.MapError as err:
+            refused.append((value.org_unit.uid, value.period, err.code))
+    assert refused == []
+    first_half = DataValue.objects.filter(data_element__code="XA_CLUBS_ACTIVE", period="2025Q2")
+    held_by = set(first_half.values_list("org_unit__uid", flat=True))
+    assert held_by and all(uid.startswith("LC") for uid in held_by)
+    demo_commune = OrgUnit.objects.get(parent__uid="P66", short_name="Ea Súp")
+    old = demo_commune.children.filter(level=Level.VILLAGE).values_list(
+        "legacy_commune__uid", flat=True
+    )
+    assert set(old) <= held_by  # the old communes its villages belonged to
 
 
 def partner_organisations_include_an_industrial_zone_and_the_womens_union(province):
