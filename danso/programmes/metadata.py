@@ -221,7 +221,7 @@ DATA_SETS = [
     ),
     DataSetDeclaration(
         "XA_HOAT_DONG", "Hoạt động truyền thông, dịch vụ dân số cấp xã – quý", "quarter",
-        ("xa", "phuong", "dac_khu"),
+        ("xa", "phuong", "dac_khu", "thi_tran"),  # thị trấn (townships): the old map only
         [
             ("Truyền thông, tư vấn", ["ACT_COMM_SESSIONS", "ACT_COMM_REACHED",
                                       "ACT_COUNSELLED", "ACT_CLUB_SESSIONS",
