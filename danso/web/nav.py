@@ -91,5 +91,7 @@ def permission_denied(request, exception=None):
     reason = str(exception) if exception is not None and str(exception) else ""
     units = list(user.org_units.order_by("path")[:5]) if user.is_authenticated else []
     context = {"needed": needed_for(request), "reason": reason, "units": units,
-               "home": home_unit(user) if user.is_authenticated else None}  # fmt: skip
+               "home": home_unit(user) if user.is_authenticated else None,
+               # the refused address (a record's code) is not echoed back in the page
+               "language_next": "/"}  # fmt: skip
     return render(request, "403.html", context, status=403)
