@@ -10,7 +10,7 @@ views' own checks (a link a role cannot use is not shown), and the explanation a
 | Find a person | roles that reach the register (not partner staff) | `scoped` |
 | Offline slip | collaborators and commune officers | `can_record` on each village |
 | Activities | a user holding a unit | `organiser_choices` |
-| Data entry | roles other than collaborators and partners | villages report no data set |
+| Data entry | everyone but collaborators (partners enter their own data sets) | villages: none |
 | Requests from the level above | officers holding a unit | `adhoc.services.visible` |
 | Women's Union | a union role, or officers and viewers (counts only) | casework.access |
 | Import files | editing roles | `can_record` |
@@ -45,7 +45,7 @@ def menu(user) -> list[tuple[str, str]]:
         ("person_search", _("Find a person"), role != Role.PARTNER),
         ("offline_home", _("Offline slip"), role in {Role.COLLABORATOR, Role.COMMUNE}),
         ("activities", _("Activities"), held),
-        ("entry_start", _("Data entry"), role not in {Role.COLLABORATOR, Role.PARTNER}),
+        ("entry_start", _("Data entry"), role != Role.COLLABORATOR),
         ("adhoc_list", _("Requests from the level above"), held and role in OFFICERS),
         ("casework_home", _("Women's Union"), officer_or_viewer or bool(union_areas(user))),
         ("import_start", _("Import files"), user.can_edit and role != Role.PARTNER),

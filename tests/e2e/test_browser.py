@@ -59,7 +59,7 @@ def test_collaborator_cannot_open_another_village(login_as, server):
 
 def test_province_officer_computes_the_quarterly_report(login_as, server):
     page = login_as("tinh")
-    page.get_by_role("link", name="Báo cáo").click()
+    page.get_by_role("link", name="Báo cáo", exact=True).click()
     page.select_option("#ky", "2026Q3")
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
@@ -83,7 +83,7 @@ def test_dashboard_draws_its_charts(login_as):
 
 def test_commune_officer_opens_the_monthly_form_and_a_name_list(login_as):
     page = login_as("xa")
-    page.get_by_role("link", name="Báo cáo").click()
+    page.get_by_role("link", name="Báo cáo", exact=True).click()
     page.select_option("#bieu", "01-DSX")
     page.select_option("#ky", "202609")
     page.click("main form button[type=submit]")
