@@ -44,8 +44,9 @@ def test_several_processes_serve_on_postgresql_and_sqlite_is_refused(tmp_path):
 
     try:
         assert wait_until(serving, 180), (tmp_path / "server.log").read_text()
-        # gunicorn's arbiter and its two worker processes
-        assert len(children(server.pid)) == 2
+        # gunicorn's arbiter and its two worker processes: it forks them a moment apart, and
+        # with the code loaded before forking the first may answer before the second exists
+        assert wait_until(lambda: len(children(server.pid)) == 2, 30), children(server.pid)
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
         assert not serving()
