@@ -800,8 +800,9 @@ def bench_reports(
     raise typer.Exit(subprocess.call(command, env=env))
 
 
-@bench_app.command("reports-run", hidden=True)
-def bench_reports_run(people: int = 2000000, province: str = "66") -> None:
+def _bench_province(province: str, people: int) -> None:
+    """The bench database of `bench reports` and `bench pages`: migrated, with the units, and
+    the province generated unless it is there already."""
     _setup_django()
     _migrate()
     from danso.orgunits.models import OrgUnit
@@ -812,6 +813,11 @@ def bench_reports_run(people: int = 2000000, province: str = "66") -> None:
     if not Person.objects.filter(province_code=province).exists():
         summary = _generate(province, people, 5, 1)
         console.print(f"Generated {summary.persons:,} persons in {summary.seconds:.0f} s.")
+
+
+@bench_app.command("reports-run", hidden=True)
+def bench_reports_run(people: int = 2000000, province: str = "66") -> None:
+    _bench_province(province, people)
     from danso.bench.reports import run
 
     console.print_json(data=run(f"P{province}", print_=console.print))
@@ -852,16 +858,7 @@ def bench_pages(
 def bench_pages_run(
     people: int = 2000000, province: str = "66", repeat: int = 30, port: int = 0
 ) -> None:
-    _setup_django()
-    _migrate()
-    from danso.orgunits.models import OrgUnit
-    from danso.register.models import Person
-
-    if not OrgUnit.objects.filter(uid="VN").exists():
-        _load_units()
-    if not Person.objects.filter(province_code=province).exists():
-        summary = _generate(province, people, 5, 1)
-        console.print(f"Generated {summary.persons:,} persons in {summary.seconds:.0f} s.")
+    _bench_province(province, people)
     from danso.bench.pages import run
 
     console.print_json(data=run(f"P{province}", repeat, print_=console.print, port=port))
