@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from danso.accounts.scope import get_visible_unit_or_404
-from danso.api.dataentry import CellErrorOut, CellIn
+from danso.api.dataentry import CellErrorOut, CellIn, cells_refused, entry_refused
 from danso.api.errors import ErrorsOut
 from danso.programmes import entry
 from danso.statistics import cycle
@@ -227,16 +227,11 @@ def answer_request(request, code: str, ou: str, payload: AdhocAnswerIn):
     try:
         errors = services.answer(user, found, unit, typed, comments, submit=payload.submit)
     except entry.EntryError as err:
-        status = 409 if err.code == "locked" else 403
-        return Status(status, {"detail": err.message, "code": err.code})
+        return entry_refused(err)
     except cycle.CycleError as err:
         return Status(409, {"detail": err.message, "code": err.code})
     if errors:
-        cells = [{"field": "value", "dataElement": de, "categoryOptionCombo": coc,
-                  "code": e.code, "message": e.message}
-                 for (de, coc), e in errors.items()]  # fmt: skip
-        detail = _("Nothing was saved: correct the cells listed.")
-        return Status(422, {"detail": detail, "code": "invalid_values", "errors": cells})
+        return cells_refused(errors)
     state = services.state_of(found, unit)
     submission = state["submission"]
     return Status(201 if payload.submit else 200, {

@@ -169,14 +169,9 @@ def save_values(request, data_set: str, ou: str, pe: str, payload: ValuesIn,
                             "current_version": err.current_tag,
                             "current": _form_out(request.auth, found, unit, period)})  # fmt: skip
     except entry.EntryError as err:
-        status = 409 if err.code == "locked" else 403
-        return Status(status, {"detail": err.message, "code": err.code})
+        return entry_refused(err)
     if errors:
-        cells = [{"field": "value", "dataElement": de, "categoryOptionCombo": coc,
-                  "code": e.code, "message": e.message}
-                 for (de, coc), e in errors.items()]  # fmt: skip
-        detail = _("Nothing was saved: correct the cells listed.")
-        return Status(422, {"detail": detail, "code": "invalid_values", "errors": cells})
+        return cells_refused(errors)
     response["ETag"] = f'"{entry.form_version(found, unit, period)}"'
     return Status(200, _form_out(request.auth, found, unit, period))
 
@@ -196,3 +191,17 @@ def submit(request, data_set: str, ou: str, pe: str):
     except cycle.CycleError as err:
         return Status(409, {"detail": err.message, "code": err.code})
     return Status(201, submission)
+
+
+def entry_refused(err: entry.EntryError) -> Status:
+    """A refused save: 409 for a locked period, 403 otherwise (the unit, role or data set)."""
+    return Status(409 if err.code == "locked" else 403, {"detail": err.message, "code": err.code})
+
+
+def cells_refused(errors: dict) -> Status:
+    """422 with every refused cell: nothing was saved."""
+    cells = [{"field": "value", "dataElement": de, "categoryOptionCombo": coc,
+              "code": e.code, "message": e.message}
+             for (de, coc), e in errors.items()]  # fmt: skip
+    detail = _("Nothing was saved: correct the cells listed.")
+    return Status(422, {"detail": detail, "code": "invalid_values", "errors": cells})
